@@ -149,6 +149,12 @@ public static class Curves
     {
         var s = ReadScores(scores, labels);
         var y = ReadLabels(labels, nameof(labels));
+        return BinaryClassifierCounts(s, y);
+    }
+
+    /// <summary>The counts of <see cref="BinaryClassifierCounts(Tensor, Tensor)"/> from validated host arrays.</summary>
+    internal static (double[] Fps, double[] Tps, double[] Thresholds) BinaryClassifierCounts(double[] s, double[] y)
+    {
         // A stable sort descending; ties are merged below, so their order does not matter.
         var order = Enumerable.Range(0, s.Length).OrderByDescending(i => s[i]).ToArray();
         var fps = new List<double>();
