@@ -81,8 +81,9 @@ public static class Loss
             return F.cross_entropy(logits, labels.to_type(logits.dtype), classWeights, ignoreIndex, reduction, labelSmoothing);
         }
         CheckSparseLayout(logits, labels, classAxis: 1);
-        using (var _ = NewDisposeScope())
+        if (Checks.ValueChecksEnabled)
         {
+            using var _ = NewDisposeScope();
             var counted = labels.masked_select(labels != ignoreIndex);
             Checks.LabelsInRange(counted, logits.shape[1], nameof(labels));
         }
@@ -255,7 +256,7 @@ public static class Loss
     /// </summary>
     public static Tensor WeightedSum(params (Tensor Loss, double Weight)[] terms)
     {
-        Checks.NotEmpty(terms, nameof(terms));
+        Checks.NotEmptyItems(terms, nameof(terms));
         Tensor? total = null;
         for (int i = 0; i < terms.Length; i++)
         {
@@ -275,8 +276,8 @@ public static class Loss
     /// <summary>The multi-task total from two parallel lists (see <see cref="WeightedSum(ValueTuple{Tensor, double}[])"/>).</summary>
     public static Tensor WeightedSum(IReadOnlyList<Tensor> losses, IReadOnlyList<double> weights)
     {
-        Checks.NotEmpty(losses, nameof(losses));
-        Checks.NotEmpty(weights, nameof(weights));
+        Checks.NotEmptyItems(losses, nameof(losses));
+        Checks.NotEmptyItems(weights, nameof(weights));
         if (losses.Count != weights.Count)
             throw new ArgumentException(
                 $"{losses.Count} task loss(es) but {weights.Count} weight(s): give exactly one weight per task.", nameof(weights));

@@ -50,7 +50,7 @@ public static class CrossValidation
         Func<int, TModel> modelFactory, Func<TModel, Fold, IReadOnlyDictionary<string, double>> trainAndScore,
         bool disposeModels = true) where TModel : class
     {
-        Checks.NotEmpty(folds, nameof(folds));
+        Checks.NotEmptyItems(folds, nameof(folds));
         ArgumentNullException.ThrowIfNull(modelFactory);
         ArgumentNullException.ThrowIfNull(trainAndScore);
         var seenModels = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
