@@ -308,7 +308,7 @@ public static class Checks
     }
 
     /// <summary>Throws when the collection is null or empty.</summary>
-    public static IReadOnlyList<T> NotEmptyItems<T>(IReadOnlyList<T>? items, string name)
+    public static IReadOnlyList<T> NotEmpty<T>(IReadOnlyList<T>? items, string name)
     {
         if (items is null)
             throw new ArgumentNullException(name, $"'{name}' is null: pass at least one item.");

@@ -256,7 +256,7 @@ public static class Loss
     /// </summary>
     public static Tensor WeightedSum(params (Tensor Loss, double Weight)[] terms)
     {
-        Checks.NotEmptyItems(terms, nameof(terms));
+        Checks.NotEmpty(terms, nameof(terms));
         Tensor? total = null;
         for (int i = 0; i < terms.Length; i++)
         {
@@ -276,8 +276,8 @@ public static class Loss
     /// <summary>The multi-task total from two parallel lists (see <see cref="WeightedSum(ValueTuple{Tensor, double}[])"/>).</summary>
     public static Tensor WeightedSum(IReadOnlyList<Tensor> losses, IReadOnlyList<double> weights)
     {
-        Checks.NotEmptyItems(losses, nameof(losses));
-        Checks.NotEmptyItems(weights, nameof(weights));
+        Checks.NotEmpty(losses, nameof(losses));
+        Checks.NotEmpty(weights, nameof(weights));
         if (losses.Count != weights.Count)
             throw new ArgumentException(
                 $"{losses.Count} task loss(es) but {weights.Count} weight(s): give exactly one weight per task.", nameof(weights));

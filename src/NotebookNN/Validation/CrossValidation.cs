@@ -50,7 +50,7 @@ public static class CrossValidation
         Func<int, TModel> modelFactory, Func<TModel, Fold, IReadOnlyDictionary<string, double>> trainAndScore,
         bool disposeModels = true) where TModel : class
     {
-        Checks.NotEmptyItems(folds, nameof(folds));
+        Checks.NotEmpty(folds, nameof(folds));
         ArgumentNullException.ThrowIfNull(modelFactory);
         ArgumentNullException.ThrowIfNull(trainAndScore);
         var seenModels = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);

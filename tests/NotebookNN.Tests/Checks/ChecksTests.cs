@@ -151,7 +151,7 @@ public class ValueCheckScopeTests
         Assert.Throws<ArgumentNullException>(() => NotebookNN.Checks.NotNull(null, "x"));
         Assert.Throws<ArgumentOutOfRangeException>(() => NotebookNN.Checks.NonNegative(-0.5, "weight"));
         Assert.Throws<ArgumentOutOfRangeException>(() => NotebookNN.Checks.AtLeast(1, 2, "splits"));
-        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.NotEmptyItems(Array.Empty<int>(), "items")).Message);
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.NotEmpty(Array.Empty<string>(), "items")).Message);
         using var t = tensor(new[] { -0.5, 0.5 });
         Assert.Contains("[0, 1]", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.TargetsInUnitInterval(t, "targets")).Message);
         using var nan = tensor(new[] { double.NaN, 0.5 });
