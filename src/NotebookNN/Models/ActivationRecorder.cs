@@ -51,8 +51,10 @@ public sealed class ActivationRecorder : IDisposable
             string key = name;
             var remover = hookable.register_forward_hook((_, _, output) =>
             {
+                // Containers such as nn.Sequential dispose each layer's output once the next layer has used it, so
+                // the model carries on with an alias and the recorder keeps the original (same storage and graph).
                 _latest[key] = output;
-                return output;
+                return output.alias();
             });
             _removers.Add(remover.remove);
         }

@@ -85,7 +85,8 @@ public sealed class EarlyStopping
     /// </summary>
     public bool RestoreBestWeights { get; init; }
 
-    internal bool HigherIsBetter => Mode switch
+    /// <summary>Whether larger values of <see cref="Monitor"/> are better, after resolving <see cref="MonitorMode.Auto"/>.</summary>
+    public bool HigherIsBetter => Mode switch
     {
         MonitorMode.Max => true,
         MonitorMode.Min => false,
@@ -93,7 +94,8 @@ public sealed class EarlyStopping
             .Any(k => Monitor.Contains(k, StringComparison.OrdinalIgnoreCase)),
     };
 
-    internal bool IsImprovement(double current, double best) =>
+    /// <summary>Whether <paramref name="current"/> improves on <paramref name="best"/> by more than <see cref="MinDelta"/>.</summary>
+    public bool IsImprovement(double current, double best) =>
         HigherIsBetter ? current - MinDelta > best : current + MinDelta < best;
 }
 
