@@ -80,8 +80,7 @@ public sealed class Trainer
 
         long n = xTrain.shape[0];
         int batches = (int)((n + options.BatchSize - 1) / options.BatchSize);
-        int seed = options.Seed ?? NN.Random.Next();
-        using var generator = new Generator((ulong)seed, CPU);
+        using var generator = NN.NewGenerator(options.Seed);
         var stopper = options.EarlyStopping is null ? null : new StopperState(options.EarlyStopping);
         try
         {
