@@ -101,6 +101,11 @@ public class UncertaintyTests
         }
         Assert.Equal(1, McDropout.Plan(model, x, 4).Calls);
         Assert.Equal(6, McDropout.Plan(model, x, 4, new McDropoutOptions { MaxRowsPerCall = 5 }).Calls);
+        // One call per pass is the plain loop over T forward calls.
+        var looped = new McDropoutOptions { MaxRowsPerCall = 7 };
+        Assert.Equal(4, McDropout.Plan(model, x, 4, looped).Calls);
+        using var loopedResult = McDropout.Predict(model, x, passes: 4, OutputKind.Logits, looped);
+        Assert.True(loopedResult.Samples.allclose(batched.Samples, atol: 1e-6));
         Assert.True(model.training);
         Assert.All(model.modules(), m => Assert.True(m.training));
     }
@@ -134,6 +139,21 @@ public class UncertaintyTests
         Assert.True(d.Mean.sum(-1).allclose(ones(10), atol: 1e-5));
         // Predictive entropy = expected entropy + mutual information, by definition.
         Assert.True(d.PredictiveEntropy.allclose(d.ExpectedEntropy + d.MutualInformation, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Batched_and_looped_passes_draw_from_the_same_distribution()
+    {
+        NN.Seed(6);
+        var model = DropoutNet(0.5);
+        var x = randn(3, 5);
+        using var batched = McDropout.Predict(model, x, passes: 600, OutputKind.Logits);
+        using var looped = McDropout.Predict(model, x, passes: 600, OutputKind.Logits, new McDropoutOptions { MaxRowsPerCall = 3 });
+        // Different masks, same expectation: the means agree to Monte Carlo error, and both spread.
+        Assert.True(batched.Mean.allclose(looped.Mean, rtol: 0, atol: 0.03),
+            $"largest difference of the means {(batched.Mean - looped.Mean).abs().max().item<float>()}");
+        Assert.True(batched.Variance.allclose(looped.Variance, rtol: 0.3, atol: 0.01));
+        Assert.True(batched.Variance.min().item<float>() > 0);
     }
 
     [Fact]
