@@ -23,7 +23,7 @@ public enum PenaltyKind
 /// <example>
 /// <code>
 /// using var recorder = new ActivationRecorder(model, "relu_1");
-/// Func&lt;Tensor, Tensor, Tensor&gt; loss = (p, y) => Losses.BinaryCrossEntropyWithLogits(p, y) + recorder.Penalty("relu_1", 0.01);
+/// Func&lt;Tensor, Tensor, Tensor&gt; loss = (p, y) => Loss.BinaryCrossEntropyWithLogits(p, y) + recorder.Penalty("relu_1", 0.01);
 /// </code>
 /// </example>
 public sealed class ActivationRecorder : IDisposable

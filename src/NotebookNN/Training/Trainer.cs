@@ -1,3 +1,4 @@
+using NotebookNN.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,14 +63,14 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains the model on (<paramref name="x"/>, <paramref name="y"/>), whose first dimension is the sample, and
-    /// returns the per-epoch history. The model is left in the training mode it had before the call.
+    /// returns the per-epoch history. Every module is left in the training mode it had before the call.
     /// </summary>
     public History Fit(Tensor x, Tensor y, FitOptions? options = null)
     {
         options ??= new FitOptions();
         ValidateData(x, y, "x", "y");
         ValidateOptions(options);
-        bool wasTraining = Model.training;
+        using var modes = ModeScope.Save(Model);
         var history = new History();
         using var fitScope = NewDisposeScope();
         var (xTrain, yTrain, validation) = SplitValidation(x, y, options);
@@ -79,8 +80,7 @@ public sealed class Trainer
 
         long n = xTrain.shape[0];
         int batches = (int)((n + options.BatchSize - 1) / options.BatchSize);
-        int seed = options.Seed ?? NN.Random.Next();
-        using var generator = new Generator((ulong)seed, CPU);
+        using var generator = NN.NewGenerator(options.Seed);
         var stopper = options.EarlyStopping is null ? null : new StopperState(options.EarlyStopping);
         try
         {
@@ -108,7 +108,6 @@ public sealed class Trainer
         finally
         {
             stopper?.Dispose();
-            Model.train(wasTraining);
         }
         return history;
     }
@@ -121,16 +120,9 @@ public sealed class Trainer
     {
         ValidateData(x, y, "x", "y");
         Checks.AtLeast(batchSize, 1, nameof(batchSize));
-        bool wasTraining = Model.training;
-        try
-        {
-            using var scope = NewDisposeScope();
-            return EvaluateCore(x.to(Device), y.to(Device), batchSize);
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        using var modes = ModeScope.Save(Model);
+        using var scope = NewDisposeScope();
+        return EvaluateCore(x.to(Device), y.to(Device), batchSize);
     }
 
     /// <summary>
@@ -141,18 +133,10 @@ public sealed class Trainer
     {
         Checks.NotEmpty(x, nameof(x));
         Checks.AtLeast(batchSize, 1, nameof(batchSize));
-        bool wasTraining = Model.training;
-        try
-        {
-            using var scope = NewDisposeScope();
-            Model.eval();
-            var output = PredictCore(x.to(Device), batchSize);
-            return scope.MoveToOuter(output);
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        using var modes = ModeScope.Save(Model);
+        using var scope = NewDisposeScope();
+        Model.eval();
+        return scope.MoveToOuter(PredictCore(x.to(Device), batchSize));
     }
 
     Dictionary<string, double> RunEpoch(int epoch, Tensor x, Tensor y, long n, int batches, Generator generator,

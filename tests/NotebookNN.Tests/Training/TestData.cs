@@ -13,7 +13,7 @@ internal static class TestData
         var iris = Tabular.Iris();
         var order = tensor(Splits.Permutation(iris.Count, seed: 3));
         var x = iris.Features.index_select(0, order);
-        x = (x - x.mean([0L])) / x.std(0);
+        x = (x - x.mean([0L])) / x.std([0L]);
         return (x, iris.Labels.index_select(0, order));
     }
 
