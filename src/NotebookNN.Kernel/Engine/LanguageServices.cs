@@ -84,7 +84,7 @@ internal sealed class LanguageServices : IDisposable
     /// <summary>Complete, incomplete (more lines would finish it) or invalid (no typing can fix it).</summary>
     public static CompletenessResult IsComplete(string code)
     {
-        var text = CellParser.BlankDirectives(code);
+        var text = CellParser.BlankDirectives(CellParser.CodeBeforeMarkdown(code));
         if (text.Trim().Length == 0) return new CompletenessResult(Completeness.Complete);
         var tree = SyntaxFactory.ParseSyntaxTree(text, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script));
         var root = tree.GetRoot();

@@ -45,6 +45,7 @@ public sealed class LanguageTests(EngineFixture fixture) : IClassFixture<EngineF
     [InlineData("for (var i = 0; i < 3; i++)\n{", Completeness.Incomplete, "    ")]
     [InlineData("void F()\n{\n    if (true)\n    {", Completeness.Incomplete, "        ")]
     [InlineData("Console.WriteLine(1,", Completeness.Incomplete, "    ")]
+    [InlineData("#!markdown\nA { brace } and ) prose", Completeness.Complete, "")]
     [InlineData("var x = 1; }", Completeness.Invalid, "")]
     [InlineData("var s = \"abc\nvar t = 2;", Completeness.Invalid, "")]
     public async Task Is_complete_tells_complete_incomplete_and_invalid_apart(string code, Completeness expected, string indent)
