@@ -2,11 +2,14 @@
 
 Run: /usr/bin/python3 -m unittest tests/jupyter/test_kernel_conformance.py  (from the repository root; see nnb_kernelspec.py)
 """
+import os
+import sys
 import unittest
 
 import jupyter_kernel_test
 
-import nnb_kernelspec
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nnb_kernelspec  # noqa: E402
 
 nnb_kernelspec.install_private_kernelspec()
 
