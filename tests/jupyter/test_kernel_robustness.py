@@ -229,6 +229,19 @@ class ProtocolTests(unittest.TestCase):
         results = [m for m in self.k.iopub_until_idle(msg_id) if m["msg_type"] == "execute_result"]
         self.assertEqual("got forty-two", results[0]["content"]["data"]["text/plain"])
 
+    def test_display_handle_update_becomes_update_display_data_with_the_same_display_id(self):
+        reply, messages = self.k.run('var shown = display("first"); shown.Update("second");')
+        self.assertEqual("ok", reply["content"]["status"])
+        displays = [m["content"] for m in messages if m["msg_type"] == "display_data"]
+        updates = [m["content"] for m in messages if m["msg_type"] == "update_display_data"]
+        self.assertEqual(1, len(displays))
+        self.assertEqual(1, len(updates))
+        display_id = displays[0]["transient"]["display_id"]
+        self.assertTrue(display_id)
+        self.assertEqual(display_id, updates[0]["transient"]["display_id"])
+        self.assertIn("first", displays[0]["data"]["text/plain"])
+        self.assertIn("second", updates[0]["data"]["text/plain"])
+
     def test_is_complete_reports_indent_for_incomplete_code(self):
         self.k.kc.is_complete("if (true) {")
         reply = self.k.kc.get_shell_msg(timeout=TIMEOUT)
