@@ -9,6 +9,10 @@ public static partial class KernelCli
 {
     private static readonly TimeSpan ExecutorDisposeWait = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The <c>kernel</c> and <c>install</c> commands; the kernel runs cells on a <see cref="NotebookEngine"/>
+    /// working in the current directory (Jupyter starts kernels in the notebook's folder).</summary>
+    public static IEnumerable<Command> Commands() => Commands(() => new NotebookEngine());
+
     /// <summary>The commands, with kernels running cells on executors made by <paramref name="createExecutor"/>.</summary>
     public static IEnumerable<Command> Commands(Func<ICellExecutor> createExecutor)
     {
