@@ -1,4 +1,6 @@
 using System.Globalization;
+using NotebookNN.Training;
+using NotebookNN.Uncertainty;
 using Plotly.NET;
 using TorchSharp;
 using static NotebookNN.Interactive.Plots.ChartParts;
@@ -66,6 +68,46 @@ public static class Plots
         var layout = Layout(("title", Title($"MC dropout: spread of {t} samples per class")), ("boxmode", "group"),
             ("xaxis", Axis("class")), ("yaxis", Axis("probability", ("range", new[] { -0.02, 1.02 }))));
         return Chart(layout, traces);
+    }
+
+    /// <summary>The spread of the MC dropout samples of a <see cref="PredictiveDistribution"/> for chosen inputs.</summary>
+    public static GenericChart McDropoutSpread(PredictiveDistribution distribution, IReadOnlyList<int> inputs, IReadOnlyList<string> classNames, IReadOnlyList<string>? inputNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        return McDropoutSpread(distribution.Samples, inputs, classNames, inputNames);
+    }
+
+    /// <summary>
+    /// Histograms of predictive entropy or mutual information for two groups of inputs run through MC dropout (or a
+    /// deep ensemble), e.g. in-distribution vs out-of-distribution.
+    /// </summary>
+    public static GenericChart UncertaintyHistogram(PredictiveDistribution groupA, PredictiveDistribution groupB,
+        UncertaintyMeasure measure = UncertaintyMeasure.PredictiveEntropy, string groupAName = "in-distribution", string groupBName = "out-of-distribution", int bins = 30)
+    {
+        ArgumentNullException.ThrowIfNull(groupA);
+        ArgumentNullException.ThrowIfNull(groupB);
+        Tensor Pick(PredictiveDistribution d) => measure switch
+        {
+            UncertaintyMeasure.PredictiveEntropy => d.PredictiveEntropy,
+            UncertaintyMeasure.MutualInformation => d.MutualInformation,
+            UncertaintyMeasure.ExpectedEntropy => d.ExpectedEntropy,
+            UncertaintyMeasure.VariationRatio => d.VariationRatio,
+            _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "Unknown uncertainty measure."),
+        };
+        string label = measure switch
+        {
+            UncertaintyMeasure.PredictiveEntropy => "predictive entropy (nats)",
+            UncertaintyMeasure.MutualInformation => "mutual information (nats)",
+            UncertaintyMeasure.ExpectedEntropy => "expected entropy (nats)",
+            _ => "variation ratio",
+        };
+        return UncertaintyHistogram(ToHost(Pick(groupA)), ToHost(Pick(groupB)), label, groupAName, groupBName, bins);
+    }
+
+    static double[] ToHost(Tensor values)
+    {
+        using var scope = torch.NewDisposeScope();
+        return values.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
     }
 
     /// <summary>
@@ -259,6 +301,14 @@ public static class Plots
         return Chart(Layout(layoutProps.ToArray()), traces);
     }
 
+    /// <summary>Loss and metrics per epoch from a <see cref="History"/> returned by training, training vs validation.</summary>
+    public static GenericChart TrainingHistory(History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.EpochCount == 0) throw new ArgumentException("The history has no epochs yet: train first.", nameof(history));
+        return TrainingHistory(history.Names.ToDictionary(n => n, n => history[n], StringComparer.Ordinal));
+    }
+
     static string Num(double v) => Html.Number(v, 3);
 
     static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
@@ -305,4 +355,17 @@ public sealed record ReliabilityBins(double[] Accuracy, double[] Confidence, int
         }
         return new ReliabilityBins(accuracy, confidence, counts, ece);
     }
+}
+
+/// <summary>Which per-input uncertainty of a predictive distribution to plot.</summary>
+public enum UncertaintyMeasure
+{
+    /// <summary>Entropy of the mean prediction: total uncertainty.</summary>
+    PredictiveEntropy,
+    /// <summary>Predictive entropy minus expected entropy: the model's (epistemic) uncertainty.</summary>
+    MutualInformation,
+    /// <summary>Mean entropy of the single passes: the data's (aleatoric) uncertainty.</summary>
+    ExpectedEntropy,
+    /// <summary>Fraction of passes that disagree with the modal class.</summary>
+    VariationRatio,
 }
