@@ -91,7 +91,7 @@ internal sealed class LanguageServices : IDisposable
 
         var depth = 0;
         var braceDepth = 0;
-        foreach (var token in root.DescendantTokens())
+        foreach (var token in root.DescendantTokens(descendIntoTrivia: true))
         {
             if (token.IsMissing) continue;
             switch (token.Kind())
