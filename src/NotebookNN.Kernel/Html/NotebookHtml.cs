@@ -136,7 +136,7 @@ public static partial class NotebookHtml
                 if (PlotlyJs.IsNeededBy(value))
                 {
                     needsPlotly = true;
-                    value = PlotlyJs.RemoveRemotePlotlyScripts(value);
+                    value = PlotlyJs.RemoveEmbeddedCopies(PlotlyJs.RemoveRemotePlotlyScripts(value));
                 }
                 return value;
             case "image/svg+xml":

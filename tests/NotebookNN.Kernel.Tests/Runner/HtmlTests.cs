@@ -61,6 +61,21 @@ public class HtmlTests
     }
 
     [Fact]
+    public void Copies_of_plotly_js_carried_by_chart_outputs_are_replaced_by_the_one_copy_of_the_page()
+    {
+        var embedded = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
+                       PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
+        string Chart(string id) => $"<div id=\"{id}\"></div>{embedded}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
+
+        var page = NotebookHtml.RenderPage(WithOutputs(Html(Chart("a")), Html(Chart("b")), Html(Chart("c"))), "charts", null);
+
+        Assert.Equal(1, Count(page, "* plotly.js v"));
+        Assert.Equal(3, Count(page, "window.Plotly.newPlot('"));
+        Assert.Contains("<div id=\"b\"></div><script type=\"text/javascript\">window.Plotly.newPlot('b', [], {});</script>", page);
+        Assert.True(page.Length < PlotlyJs.Script.Length + 10_000);
+    }
+
+    [Fact]
     public void The_index_lists_every_notebook_with_status_cells_and_seconds()
     {
         var entries = new[]
