@@ -1,3 +1,4 @@
+using NotebookNN.Data;
 using NotebookNN.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -110,6 +111,20 @@ public sealed class Trainer
             stopper?.Dispose();
         }
         return history;
+    }
+
+    /// <summary>Trains on a loaded dataset's features and labels; see <see cref="Fit(Tensor, Tensor, FitOptions?)"/>.</summary>
+    public History Fit(LabeledData data, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Fit(data.Features, data.Labels, options);
+    }
+
+    /// <summary>Evaluates on a loaded dataset's features and labels; see <see cref="Evaluate(Tensor, Tensor, int)"/>.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(LabeledData data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(data.Features, data.Labels, batchSize);
     }
 
     /// <summary>
