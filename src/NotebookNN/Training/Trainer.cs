@@ -180,7 +180,8 @@ public sealed class Trainer
                         "reduce it (e.g. .mean()) inside the loss function.");
                 loss.backward();
                 _optimizer.step();
-                using (no_grad()) lossSum.add_(loss.detach().reshape(1).to_type(ScalarType.Float64) * size);
+                // One fused kernel: the float64 sum takes loss * batch size without a device sync.
+                lossSum.add_(loss.detach().reshape(1), alpha: size);
                 if (kept is not null) kept.Add(batchScope.MoveToOuter(prediction.detach(), yb));
             }
             ReportBatch(epoch, b, batches, start + size, lossSum, options);
@@ -218,7 +219,7 @@ public sealed class Trainer
                 throw new InvalidOperationException(
                     $"The loss returned shape {Checks.Shape(loss)}, but evaluation needs one number per batch: " +
                     "reduce it (e.g. .mean()) inside the loss function.");
-            lossSum.add_(loss.reshape(1).to_type(ScalarType.Float64) * size);
+            lossSum.add_(loss.reshape(1), alpha: size);
             predictions.Add(prediction);
         }
         var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = lossSum.item<double>() / n };
