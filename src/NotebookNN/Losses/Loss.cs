@@ -81,8 +81,9 @@ public static class Loss
             return F.cross_entropy(logits, labels.to_type(logits.dtype), classWeights, ignoreIndex, reduction, labelSmoothing);
         }
         CheckSparseLayout(logits, labels, classAxis: 1);
-        using (var _ = NewDisposeScope())
+        if (Checks.ValueChecksEnabled)
         {
+            using var _ = NewDisposeScope();
             var counted = labels.masked_select(labels != ignoreIndex);
             Checks.LabelsInRange(counted, logits.shape[1], nameof(labels));
         }

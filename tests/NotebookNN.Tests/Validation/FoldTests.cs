@@ -48,12 +48,6 @@ public class FoldTests
         Assert.Equal(a.Select(f => f.TestIndices.ToArray()), b.Select(f => f.TestIndices.ToArray()));
         Assert.NotEqual(a.Select(f => f.TestIndices.ToArray()), c.Select(f => f.TestIndices.ToArray()));
         Assert.Equal([13, 13, 12, 12], a.Select(f => f.TestIndices.Count));
-        // Without a seed the library's shared source, reseeded by NN.Seed, decides.
-        NN.Seed(123);
-        var d = new KFold(4, shuffle: true).Split(50);
-        NN.Seed(123);
-        var e = new KFold(4, shuffle: true).Split(50);
-        Assert.Equal(d.Select(f => f.TestIndices.ToArray()), e.Select(f => f.TestIndices.ToArray()));
     }
 
     [Fact]
@@ -92,5 +86,29 @@ public class FoldTests
         Assert.Contains("no class has 5", Assert.Throws<ArgumentException>(() => new StratifiedKFold(5).Split(new long[] { 0, 0, 1, 1, 2, 2 })).Message);
         using var onehot = zeros(6, 3);
         Assert.Contains("argmax", Assert.Throws<ArgumentException>(() => new StratifiedKFold(2).Split(onehot)).Message);
+    }
+}
+
+/// <summary>Tests that reseed the process-wide <see cref="NN"/> state run alone, after the parallel tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GlobalSeedCollection
+{
+    public const string Name = "NN global seed (libmath)";
+}
+
+[Collection(GlobalSeedCollection.Name)]
+public class GlobalSeedFoldTests
+{
+    [Fact]
+    public void Without_a_seed_the_shuffle_follows_NN_Seed()
+    {
+        NN.Seed(123);
+        var d = new KFold(4, shuffle: true).Split(50);
+        var dStratified = new StratifiedKFold(2, shuffle: true).Split(Enumerable.Range(0, 20).Select(i => (long)(i % 2)).ToArray());
+        NN.Seed(123);
+        var e = new KFold(4, shuffle: true).Split(50);
+        var eStratified = new StratifiedKFold(2, shuffle: true).Split(Enumerable.Range(0, 20).Select(i => (long)(i % 2)).ToArray());
+        Assert.Equal(d.Select(f => f.TestIndices.ToArray()), e.Select(f => f.TestIndices.ToArray()));
+        Assert.Equal(dStratified.Select(f => f.TestIndices.ToArray()), eStratified.Select(f => f.TestIndices.ToArray()));
     }
 }

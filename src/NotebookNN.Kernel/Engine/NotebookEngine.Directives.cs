@@ -1,0 +1,194 @@
+using System.Reflection;
+using System.Text;
+using NotebookNN.Interactive.Extensibility;
+
+namespace NotebookNN.Kernel.Engine;
+
+// #r and #i: references to assemblies and packages, and the extensions they bring.
+public sealed partial class NotebookEngine
+{
+    public const string DirectiveErrorName = "DirectiveError";
+
+    private readonly List<string> _packageSources = [];
+    private readonly Dictionary<string, PackageRequest> _requestedPackages = new(StringComparer.OrdinalIgnoreCase);
+
+    private static ErrorOutput DirectiveError(string message) => new(DirectiveErrorName, message, [message]);
+
+    private async Task<bool> RunReferencesAsync(IReadOnlyList<CellItem> group, CellRun run)
+    {
+        var packages = new List<PackageRequest>();
+        foreach (var item in group)
+        {
+            switch (item)
+            {
+                case SourceItem source:
+                    if (!AddPackageSource(source.Argument, run)) return false;
+                    break;
+                case ReferenceItem reference when PackageRequest.IsNuGet(reference.Argument):
+                    try
+                    {
+                        packages.Add(PackageRequest.Parse(reference.Argument));
+                    }
+                    catch (FormatException e)
+                    {
+                        return run.Fail(DirectiveError(e.Message));
+                    }
+                    break;
+                case ReferenceItem reference:
+                    if (!ReferenceAssemblyFile(reference.Argument, run)) return false;
+                    break;
+            }
+        }
+        return packages.Count == 0 || await ReferencePackagesAsync(packages, run).ConfigureAwait(true);
+    }
+
+    private bool AddPackageSource(string argument, CellRun run)
+    {
+        if (!PackageRequest.IsNuGet(argument))
+            return run.Fail(DirectiveError($"#i \"{argument}\": only package sources are supported; write #i \"nuget: https://feed/index.json\" or #i \"nuget: /local/folder\"."));
+        var source = argument[PackageRequest.Prefix.Length..].Trim();
+        if (source.Length == 0)
+            return run.Fail(DirectiveError("#i \"nuget:\" needs a source after the colon: a feed URL or a local folder."));
+        var isUrl = Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+        if (!isUrl)
+        {
+            var folder = Path.GetFullPath(Path.Combine(_workingDirectory, source));
+            if (!Directory.Exists(folder))
+                return run.Fail(DirectiveError($"#i \"{argument}\": the folder '{folder}' does not exist (relative folders are resolved against {_workingDirectory})."));
+            source = folder;
+        }
+        if (!_packageSources.Contains(source, StringComparer.Ordinal)) _packageSources.Add(source);
+        return true;
+    }
+
+    private bool ReferenceAssemblyFile(string argument, CellRun run)
+    {
+        if (argument.Length == 0)
+            return run.Fail(DirectiveError("#r needs a path: #r \"path/to/Library.dll\" or #r \"nuget: Name, Version\"."));
+        var path = Path.GetFullPath(Path.Combine(_workingDirectory, argument));
+        if (!File.Exists(path))
+            return run.Fail(DirectiveError($"#r \"{argument}\": the file '{path}' does not exist (relative paths are resolved against {_workingDirectory})."));
+        if (!AssemblyReferences.IsManagedAssembly(path))
+            return run.Fail(DirectiveError($"#r \"{argument}\": '{path}' is not a .NET assembly."));
+        // Its neighbours (its dependencies) become resolvable by name.
+        AssemblyReferences.AddProbingPaths(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "*.dll"));
+        return AddAssemblyReference(path, run);
+    }
+
+    private async Task<bool> ReferencePackagesAsync(IReadOnlyList<PackageRequest> packages, CellRun run)
+    {
+        var installed = new List<string>();
+        var toRestore = new List<PackageRequest>();
+        foreach (var package in packages)
+        {
+            if (NuGetRestorer.BuiltInAssemblies(package.Name) is { } builtIn)
+            {
+                foreach (var path in builtIn)
+                    if (!AddAssemblyReference(path, run)) return false;
+                installed.Add($"{package.Name}, {BuiltInVersion(builtIn[0])} (from the engine)");
+            }
+            else
+            {
+                toRestore.Add(package);
+            }
+        }
+
+        if (toRestore.Count > 0)
+        {
+            foreach (var package in toRestore) _requestedPackages[package.Name] = package;
+            RestoredPackages restored;
+            try
+            {
+                restored = await _nuget.RestoreAsync(_requestedPackages.Values.ToList(), _packageSources, CancellationToken.None).ConfigureAwait(true);
+            }
+            catch (NuGetRestoreException e)
+            {
+                foreach (var package in toRestore) _requestedPackages.Remove(package.Name);
+                return run.Fail(DirectiveError(e.Message));
+            }
+            var assemblies = restored.Assemblies
+                .Where(path => !AssemblyReferences.IsFrameworkAssembly(Path.GetFileNameWithoutExtension(path)))
+                .ToList();
+            AssemblyReferences.AddProbingPaths(assemblies);
+            AssemblyReferences.AddNativeLibraries(restored.NativeLibraries);
+            foreach (var path in assemblies)
+                if (!AddAssemblyReference(path, run)) return false;
+            foreach (var package in toRestore)
+                installed.Add(restored.Versions.TryGetValue(package.Name, out var version) ? $"{package.Name}, {version}" : package.ToString());
+        }
+
+        run.Channel.Write(new DisplayOutput(InstalledPackagesBundle(installed), null));
+        return true;
+    }
+
+    private static string BuiltInVersion(string assemblyPath)
+    {
+        var version = AssemblyName.GetAssemblyName(assemblyPath).Version ?? new Version(0, 0, 0);
+        return $"{version.Major}.{version.Minor}.{Math.Max(version.Build, 0)}";
+    }
+
+    private static MimeBundle InstalledPackagesBundle(IReadOnlyList<string> packages)
+    {
+        var plain = new StringBuilder("Installed Packages");
+        var html = new StringBuilder("<div><strong>Installed Packages</strong><ul>");
+        foreach (var package in packages)
+        {
+            plain.Append("\n  - ").Append(package);
+            html.Append("<li><span>").Append(System.Net.WebUtility.HtmlEncode(package)).Append("</span></li>");
+        }
+        html.Append("</ul></div>");
+        return MimeBundleBuilder.FromText(plain.ToString(), html.ToString());
+    }
+
+    /// <summary>Loads an assembly, makes it visible to later cells, and loads the extensions it carries.</summary>
+    private bool AddAssemblyReference(string path, CellRun run)
+    {
+        Assembly assembly;
+        try
+        {
+            assembly = AssemblyReferences.Load(path);
+        }
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
+        {
+            return run.Fail(DirectiveError($"#r: cannot load '{path}': {e.Message}"));
+        }
+        var name = assembly.GetName().Name!;
+        if (_referencedAssemblyNames.Add(name))
+            Volatile.Write(ref _scriptOptions, _scriptOptions.AddReferences(AssemblyReferences.MetadataFor(assembly)));
+        return LoadExtensions(assembly, run);
+    }
+
+    private bool LoadExtensions(Assembly assembly, CellRun run)
+    {
+        var contract = typeof(INotebookExtension).Assembly;
+        if (assembly != contract && assembly.GetReferencedAssemblies().All(a => a.Name != contract.GetName().Name))
+            return true;
+
+        Type[] types;
+        try
+        {
+            types = assembly.GetExportedTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            types = e.Types.OfType<Type>().Where(t => t.IsPublic).ToArray();
+        }
+        var extensionTypes = types.Where(t =>
+            typeof(INotebookExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+            && t.GetConstructor(Type.EmptyTypes) is not null);
+        foreach (var type in extensionTypes)
+        {
+            if (!_loadedExtensions.Add(type)) continue;
+            try
+            {
+                ((INotebookExtension)Activator.CreateInstance(type)!).Load(this);
+            }
+            catch (Exception e)
+            {
+                var inner = e is TargetInvocationException { InnerException: { } cause } ? cause : e;
+                return run.Fail(DirectiveError($"The extension {type.FullName} in {assembly.GetName().Name} failed to load: {inner.GetType().Name}: {inner.Message}"));
+            }
+        }
+        return true;
+    }
+}

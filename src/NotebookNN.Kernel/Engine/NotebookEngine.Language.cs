@@ -1,0 +1,43 @@
+namespace NotebookNN.Kernel.Engine;
+
+// Completion, inspection and completeness for front ends (Jupyter complete/inspect/is_complete requests).
+public sealed partial class NotebookEngine
+{
+    private readonly Lazy<LanguageServices> _languageServices = new(() => new LanguageServices(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <inheritdoc />
+    public async Task<CompletionResult> CompleteAsync(string code, int cursor, CancellationToken cancellationToken = default)
+    {
+        ValidateCursor(code, cursor);
+        var document = await DocumentForAsync(code).ConfigureAwait(false);
+        return await _languageServices.Value.CompleteAsync(document, code, cursor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> InspectAsync(string code, int cursor, CancellationToken cancellationToken = default)
+    {
+        ValidateCursor(code, cursor);
+        var document = await DocumentForAsync(code).ConfigureAwait(false);
+        return await _languageServices.Value.InspectAsync(document, cursor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<CompletenessResult> IsCompleteAsync(string code, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return Task.FromResult(LanguageServices.IsComplete(code));
+    }
+
+    private async Task<Microsoft.CodeAnalysis.Document> DocumentForAsync(string code)
+    {
+        var state = CurrentState ?? await _initialState.ConfigureAwait(false);
+        return _languageServices.Value.DocumentFor(state, CurrentScriptOptions, code);
+    }
+
+    private static void ValidateCursor(string code, int cursor)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (cursor < 0 || cursor > code.Length)
+            throw new ArgumentOutOfRangeException(nameof(cursor), cursor, $"The cursor must be a character offset between 0 and the code's length ({code.Length}).");
+    }
+}

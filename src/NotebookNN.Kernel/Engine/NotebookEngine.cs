@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Kernel.Engine.Scripting;
+
+namespace NotebookNN.Kernel.Engine;
+
+/// <summary>
+/// The notebook engine: runs C# cells with .NET Interactive's syntax against one long-lived Roslyn script session.
+/// Cells chain like a C# script (variables, types and usings carry over), the last expression is the cell's result,
+/// and directives (<c>#r</c>, <c>#i</c>) and magic commands (<c>#!name</c>) are handled in order. Each cell runs on
+/// its own thread, so a timeout or <see cref="Interrupt"/> stops even a loop that never yields; a stopped cell leaves
+/// the session as it was before the cell. One engine runs one cell at a time; calls queue.
+/// </summary>
+public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
+{
+    /// <summary>The namespaces every cell starts with: .NET Interactive's defaults, plus the engine's helpers
+    /// (<c>display</c>, <c>x.Display()</c>).</summary>
+    public static readonly IReadOnlyList<string> DefaultImports =
+    [
+        "System",
+        "System.Text",
+        "System.Collections",
+        "System.Collections.Generic",
+        "System.Threading.Tasks",
+        "System.Linq",
+        typeof(NotebookHelpers).Namespace!,
+        typeof(NotebookHelpers).FullName!,
+    ];
+
+    private readonly EngineOptions _settings;
+    private readonly string _workingDirectory;
+    private readonly SemaphoreSlim _oneCellAtATime = new(1, 1);
+    private readonly Task<ScriptState<object>> _initialState;
+    private readonly Dictionary<string, int> _cellOfSubmission = new(StringComparer.Ordinal);
+    private readonly object _magicGate = new();
+    private readonly List<MagicCommand> _magics = [];
+    private readonly HashSet<Type> _loadedExtensions = [];
+    private readonly HashSet<string> _referencedAssemblyNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly NuGetRestorer _nuget;
+    private ScriptOptions _scriptOptions;
+    private ScriptState<object>? _state;
+    private CellRun? _running;
+    private int _cellCount;
+    private bool _disposed;
+
+    /// <summary>Creates an engine; the C# compiler warms up in the background so the first cell starts sooner.</summary>
+    public NotebookEngine(EngineOptions? options = null)
+    {
+        _settings = options ?? new EngineOptions();
+        _settings.Validate();
+        _workingDirectory = Path.GetFullPath(_settings.WorkingDirectory ?? Directory.GetCurrentDirectory());
+        _nuget = new NuGetRestorer(_settings);
+        ConsoleRouting.Install();
+        _scriptOptions = ScriptOptions.Default
+            .WithLanguageVersion(LanguageVersion.Latest)
+            .WithReferences(DefaultReferences())
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(Encoding.UTF8)
+            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithAllowUnsafe(true);
+        RegisterBuiltInMagics();
+        _initialState = Task.Run(WarmUpAsync);
+    }
+
+    /// <inheritdoc />
+    public Func<string, bool, string?>? InputProvider { get; set; }
+
+    /// <summary>The folder relative <c>#r</c> paths are resolved against.</summary>
+    public string WorkingDirectory => _workingDirectory;
+
+    /// <summary>The names of the variables the session holds now, in declaration order (what <c>#!who</c> shows).</summary>
+    public IReadOnlyList<string> VariableNames => CurrentVariables().Select(v => v.Name).ToList();
+
+    internal CellOutputChannel? CurrentChannel => Volatile.Read(ref _running)?.Channel;
+
+    internal ScriptState<object>? CurrentState => Volatile.Read(ref _state);
+
+    internal ScriptOptions CurrentScriptOptions => Volatile.Read(ref _scriptOptions);
+
+    /// <inheritdoc />
+    public async Task<CellResult> ExecuteAsync(string code, ICellOutputSink sink, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (timeout is { } limit && limit <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A cell timeout must be positive; pass null for no limit.");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        await _oneCellAtATime.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var stopwatch = Stopwatch.StartNew();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var channel = new CellOutputChannel(this, sink, Interlocked.Increment(ref _cellCount), _settings.StreamFlushInterval);
+            var run = new CellRun(code, channel, stop);
+            var stateBefore = _state;
+            Volatile.Write(ref _running, run);
+            try
+            {
+                if (timeout is { } t) stop.CancelAfter(t);
+                var outcome = await CellThread.RunAsync(() => RunCellAsync(run), stop.Token, _settings.StopGracePeriod, _settings.CellThreadStackSize)
+                    .ConfigureAwait(false);
+                if (outcome != CellThreadOutcome.Completed)
+                {
+                    // A stopped cell may have run some of its submissions: forget them, keep what came before.
+                    Volatile.Write(ref _state, stateBefore);
+                    var status = run.InterruptRequested || cancellationToken.IsCancellationRequested ? CellStatus.Interrupted : CellStatus.TimedOut;
+                    var error = StoppedError(status, timeout, outcome == CellThreadOutcome.Abandoned);
+                    channel.Write(error);
+                    return new CellResult(status, error, stopwatch.Elapsed);
+                }
+            }
+            catch (Exception e)
+            {
+                // The engine's own failure (never a user error): report it in the cell rather than losing the session.
+                var error = new ErrorOutput("EngineError", e.Message, [$"{e.GetType().Name}: {e.Message}", .. (e.StackTrace ?? "").Split('\n')]);
+                channel.Write(error);
+                return new CellResult(CellStatus.Error, error, stopwatch.Elapsed);
+            }
+            finally
+            {
+                Volatile.Write(ref _running, null);
+                channel.Close();
+            }
+            return run.Error is null
+                ? new CellResult(CellStatus.Ok, null, stopwatch.Elapsed)
+                : new CellResult(CellStatus.Error, run.Error, stopwatch.Elapsed);
+        }
+        finally
+        {
+            _oneCellAtATime.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Interrupt()
+    {
+        if (Volatile.Read(ref _running) is { } run) run.RequestInterrupt();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Interrupt();
+        if (_languageServices.IsValueCreated) _languageServices.Value.Dispose();
+    }
+
+    private static ErrorOutput StoppedError(CellStatus status, TimeSpan? timeout, bool abandoned)
+    {
+        var message = status == CellStatus.TimedOut
+            ? $"The cell ran longer than its {FormatSeconds(timeout ?? TimeSpan.Zero)} limit and was stopped. Variables defined before this cell are kept."
+            : "The cell was interrupted. Variables defined before this cell are kept.";
+        var traceback = new List<string> { (status == CellStatus.TimedOut ? "TimeoutError: " : "Interrupted: ") + message };
+        if (abandoned)
+            traceback.Add("The cell's thread did not stop in time (it is probably inside native code); it is left to finish in the background.");
+        return new ErrorOutput(status == CellStatus.TimedOut ? "TimeoutError" : "Interrupted", message, traceback);
+    }
+
+    private static string FormatSeconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+    private async Task<ScriptState<object>> WarmUpAsync()
+    {
+        // The default imports are the first submission's code, not ScriptOptions.Imports: Roslyn binds option imports
+        // anew in every submission, and once a #r changes the references the import inherited from the earlier
+        // submissions and the new one name the same type through two compilations, so `display(...)` became
+        // ambiguous (CS0121). Using directives in code are inherited by later submissions like any declaration.
+        var state = await CSharpScript.RunAsync<object>(DefaultImportsCode(), _scriptOptions).ConfigureAwait(false);
+        // Compiling one throwaway submission and formatting one value loads and JITs the compiler and the
+        // formatter, which is most of the first cell's cost.
+        state.Script.ContinueWith<object>("1 + 1", _scriptOptions).Compile();
+        MimeBundleBuilder.Build(1);
+        return state;
+    }
+
+    private static string DefaultImportsCode() => string.Concat(DefaultImports.Select(import =>
+        import == typeof(NotebookHelpers).FullName ? $"using static {import};\n" : $"using {import};\n"));
+
+    private async Task RunCellAsync(CellRun run)
+    {
+        ConsoleRouting.Enter(run.Channel);
+        _state ??= await _initialState.ConfigureAwait(true);
+        var parser = new CellParser(run.Code);
+        await RunItemsAsync(parser, parser.Parse(), run).ConfigureAwait(true);
+    }
+
+    /// <summary>Runs cell items in order; false (with the error written) at the first failing one.</summary>
+    private async Task<bool> RunItemsAsync(CellParser parser, IReadOnlyList<CellItem> items, CellRun run)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            bool ok;
+            switch (items[i])
+            {
+                case CodeItem code:
+                    ok = await RunCodeAsync(parser.CodeFor(code), run).ConfigureAwait(true);
+                    break;
+                case MagicItem magic:
+                    ok = await RunMagicAsync(parser, magic, run).ConfigureAwait(true);
+                    break;
+                default:
+                    // Consecutive #r/#i lines are one group, so their packages are restored together.
+                    var end = i;
+                    while (end < items.Count && items[end] is ReferenceItem or SourceItem) end++;
+                    ok = await RunReferencesAsync(items.Skip(i).Take(end - i).ToList(), run).ConfigureAwait(true);
+                    i = end - 1;
+                    break;
+            }
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private async Task<bool> RunCodeAsync(string code, CellRun run)
+    {
+        var state = _state!;
+        var script = state.Script.ContinueWith<object>(code, _scriptOptions);
+        var diagnostics = script.Compile();
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+            return run.Fail(ErrorFormatting.CompilationError(diagnostics));
+        RememberSubmission(script, run.Channel.CellNumber);
+
+        var next = await script.RunFromAsync(state, catchException: _ => true).ConfigureAwait(true);
+        Volatile.Write(ref _state, next);
+        if (next.Exception is { } exception)
+            return run.Fail(ErrorFormatting.RuntimeError(exception, CellOfSubmission));
+        if (next.ReturnValue is { } value)
+            run.Channel.Write(new ExecuteResultOutput(MimeBundleBuilder.Build(value)));
+        return true;
+    }
+
+    private void RememberSubmission(Script script, int cellNumber)
+    {
+        var name = script.GetCompilation().ScriptClass?.MetadataName;
+        if (name is null) return;
+        lock (_cellOfSubmission) _cellOfSubmission[name] = cellNumber;
+    }
+
+    private int? CellOfSubmission(string submissionTypeName)
+    {
+        lock (_cellOfSubmission)
+            return _cellOfSubmission.TryGetValue(submissionTypeName, out var cell) ? cell : null;
+    }
+
+    /// <summary>Evaluates an expression against the session without keeping it as a cell (magic commands).</summary>
+    internal async Task<object?> EvaluateAsync(string expression, int cellNumber, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(expression);
+        var state = _state ?? await _initialState.ConfigureAwait(true);
+        var script = state.Script.ContinueWith<object>(expression, _scriptOptions);
+        var diagnostics = script.Compile(cancellationToken);
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+            throw new MagicCommandException($"Cannot evaluate '{expression}': {ErrorFormatting.CompilationError(diagnostics).EValue}");
+        RememberSubmission(script, cellNumber);
+        var result = await script.RunFromAsync(state, catchException: null, cancellationToken).ConfigureAwait(true);
+        return result.ReturnValue;
+    }
+
+    /// <summary>Reads a line for <c>Console.ReadLine()</c> in a cell, through the front end.</summary>
+    internal string? ReadInputLine(CellOutputChannel channel, string prompt, bool password)
+    {
+        channel.Flush();
+        return InputProvider?.Invoke(prompt, password);
+    }
+
+    private IReadOnlyList<ScriptVariable> CurrentVariables()
+    {
+        var state = CurrentState;
+        if (state is null) return [];
+        // A name declared again in a later cell shadows the earlier one: show the latest.
+        var latest = new Dictionary<string, ScriptVariable>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var variable in state.Variables)
+        {
+            if (variable.Name.StartsWith('<')) continue;
+            if (!latest.ContainsKey(variable.Name)) order.Add(variable.Name);
+            latest[variable.Name] = variable;
+        }
+        return order.Select(name => latest[name]).ToList();
+    }
+
+    private IEnumerable<MetadataReference> DefaultReferences()
+    {
+        foreach (var path in AssemblyReferences.FrameworkAssemblyPaths())
+            yield return AssemblyReferences.MetadataFor(path);
+        foreach (var assembly in new[]
+                 {
+                     typeof(NotebookEngine).Assembly,
+                     typeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly,
+                     typeof(Microsoft.AspNetCore.Html.IHtmlContent).Assembly,
+                 })
+        {
+            _referencedAssemblyNames.Add(assembly.GetName().Name!);
+            yield return AssemblyReferences.MetadataFor(assembly);
+        }
+    }
+
+    /// <summary>One cell while it runs.</summary>
+    private sealed class CellRun(string code, CellOutputChannel channel, CancellationTokenSource stop)
+    {
+        private int _interruptRequested;
+
+        public string Code { get; } = code;
+        public CellOutputChannel Channel { get; } = channel;
+        public ErrorOutput? Error { get; private set; }
+        public bool InterruptRequested => Volatile.Read(ref _interruptRequested) != 0;
+
+        public void RequestInterrupt()
+        {
+            Interlocked.Exchange(ref _interruptRequested, 1);
+            try
+            {
+                stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The cell finished between the check and the cancel: nothing to stop.
+            }
+        }
+
+        /// <summary>Writes <paramref name="error"/> as the cell's error; returns false so callers can stop.</summary>
+        public bool Fail(ErrorOutput error)
+        {
+            Error ??= error;
+            Channel.Write(error);
+            return false;
+        }
+    }
+}

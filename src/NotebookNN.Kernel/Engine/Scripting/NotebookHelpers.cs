@@ -1,0 +1,64 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace NotebookNN.Kernel.Engine.Scripting;
+
+// What notebook code sees without a using: the engine imports this namespace and the static members of
+// NotebookHelpers into every cell, as .NET Interactive imported its Kernel helpers.
+
+/// <summary>Functions every cell can call directly, e.g. <c>display(x)</c>.</summary>
+public static class NotebookHelpers
+{
+    /// <summary>Shows <paramref name="value"/> as a display output of the running cell and returns a handle whose
+    /// <see cref="DisplayHandle.Update"/> replaces that output later.</summary>
+    /// <param name="mimeTypes">Optional: only these MIME types (text/plain is always added).</param>
+    [SuppressMessage("Style", "IDE1006", Justification = "Lower-case name kept from .NET Interactive's display(...) so notebooks run unchanged.")]
+    public static DisplayHandle display(object? value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
+}
+
+/// <summary><c>x.Display()</c> as in .NET Interactive.</summary>
+public static class DisplayExtensions
+{
+    /// <summary>Shows <paramref name="value"/> as a display output of the running cell; see <see cref="NotebookHelpers.display"/>.</summary>
+    public static DisplayHandle Display(this object? value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
+}
+
+/// <summary>An output shown by <c>display(x)</c>, which later code (in this cell or a later one) can replace.</summary>
+public sealed class DisplayHandle
+{
+    private readonly CellOutputChannel _origin;
+    private readonly string[] _mimeTypes;
+
+    private DisplayHandle(CellOutputChannel origin, string displayId, string[] mimeTypes)
+    {
+        _origin = origin;
+        DisplayId = displayId;
+        _mimeTypes = mimeTypes;
+    }
+
+    /// <summary>The id front ends use to find the output again (Jupyter's <c>transient.display_id</c>).</summary>
+    public string DisplayId { get; }
+
+    internal static DisplayHandle Show(object? value, string[]? mimeTypes)
+    {
+        var channel = ConsoleRouting.Current
+            ?? throw new InvalidOperationException("display(...) can only be called while a notebook cell runs (or from code the cell started).");
+        var types = mimeTypes ?? [];
+        var handle = new DisplayHandle(channel, Guid.NewGuid().ToString("N"), types);
+        channel.Write(new DisplayOutput(MimeBundleBuilder.Build(value, types), handle.DisplayId));
+        return handle;
+    }
+
+    /// <summary>Replaces the displayed output by <paramref name="value"/>, formatted with the same MIME types.
+    /// From a later cell the update is reported through that cell; once no cell runs, it is dropped.</summary>
+    public void Update(object? value)
+    {
+        var bundle = MimeBundleBuilder.Build(value, _mimeTypes);
+        var update = new DisplayUpdateOutput(bundle, DisplayId);
+        if (ConsoleRouting.Current is { } current && current.Write(update)) return;
+        if (_origin.Engine.CurrentChannel is { } running && running.Write(update)) return;
+        _origin.Write(update);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"display {DisplayId}";
+}

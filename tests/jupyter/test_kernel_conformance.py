@@ -1,0 +1,49 @@
+"""Debian's jupyter_kernel_test suite against the NotebookNN kernel, with every sample it supports.
+
+Run: /usr/bin/python3 -m unittest tests/jupyter/test_kernel_conformance.py  (from the repository root; see nnb_kernelspec.py)
+"""
+import os
+import sys
+import unittest
+
+import jupyter_kernel_test
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nnb_kernelspec  # noqa: E402
+
+nnb_kernelspec.install_private_kernelspec()
+
+
+class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = nnb_kernelspec.KERNEL_NAME
+    language_name = "C#"
+    file_extension = ".cs"
+
+    code_hello_world = 'Console.WriteLine("hello, world");'
+    code_stderr = 'Console.Error.WriteLine("something went wrong");'
+
+    completion_samples = [
+        {"text": "Math.Sq", "matches": {"Sqrt"}},
+        {"text": "System.Console.WriteL", "matches": {"WriteLine"}},
+    ]
+    complete_code_samples = ["1 + 1", "var x = 3;", "class C { }", "Console.WriteLine(1);", "if (true) { }"]
+    incomplete_code_samples = ["class C {", "if (true) {", "Console.WriteLine(", "var s = \"abc"]
+    # Invalid: no amount of further typing can fix these (a closer without an opener).
+    invalid_code_samples = ["}", "x = (1 + 2));", "class C { }}"]
+
+    code_generate_error = 'throw new InvalidOperationException("boom");'
+    code_execute_result = [
+        {"code": "6 * 7", "result": "42"},
+        {"code": "\"abc\".ToUpper()", "result": "ABC"},
+        {"code": "Math.Max(2, 9)", "result": "9"},
+    ]
+    code_display_data = [
+        {"code": 'display("shown");', "mime": "text/plain"},
+    ]
+    code_history_pattern = "6 * ?"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "Math.Sqrt"
+
+
+if __name__ == "__main__":
+    unittest.main()
