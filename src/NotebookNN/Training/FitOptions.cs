@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace NotebookNN.Training;
 
-/// <summary>How <see cref="Trainer.Fit"/> runs: epochs, batch size, shuffling, validation, early stopping, progress.</summary>
+/// <summary>How <c>Trainer.Fit</c> runs: epochs, batch size, shuffling, validation, early stopping, progress.</summary>
 public sealed class FitOptions
 {
     /// <summary>The number of passes over the training data (at least 1).</summary>
@@ -109,7 +109,7 @@ public enum ProgressKind
 }
 
 /// <summary>
-/// A progress report from <see cref="Trainer.Fit"/>, what a notebook renders as a progress bar.
+/// A progress report from <c>Trainer.Fit</c>, what a notebook renders as a progress bar.
 /// </summary>
 /// <param name="Kind">Batch or epoch end.</param>
 /// <param name="Epoch">The 0-based epoch.</param>

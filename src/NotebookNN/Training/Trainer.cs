@@ -1,3 +1,4 @@
+using NotebookNN.Data;
 using NotebookNN.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -112,6 +113,20 @@ public sealed class Trainer
         return history;
     }
 
+    /// <summary>Trains on a loaded dataset's features and labels; see <see cref="Fit(Tensor, Tensor, FitOptions?)"/>.</summary>
+    public History Fit(LabeledData data, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Fit(data.Features, data.Labels, options);
+    }
+
+    /// <summary>Evaluates on a loaded dataset's features and labels; see <see cref="Evaluate(Tensor, Tensor, int)"/>.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(LabeledData data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(data.Features, data.Labels, batchSize);
+    }
+
     /// <summary>
     /// The loss and metrics of the model on (<paramref name="x"/>, <paramref name="y"/>) in evaluation mode (dropout
     /// off, batch-norm running statistics), under Keras' names (<c>loss</c>, then the metric names).
@@ -165,7 +180,8 @@ public sealed class Trainer
                         "reduce it (e.g. .mean()) inside the loss function.");
                 loss.backward();
                 _optimizer.step();
-                using (no_grad()) lossSum.add_(loss.detach().reshape(1).to_type(ScalarType.Float64) * size);
+                // One fused kernel: the float64 sum takes loss * batch size without a device sync.
+                lossSum.add_(loss.detach().reshape(1), alpha: size);
                 if (kept is not null) kept.Add(batchScope.MoveToOuter(prediction.detach(), yb));
             }
             ReportBatch(epoch, b, batches, start + size, lossSum, options);
@@ -203,7 +219,7 @@ public sealed class Trainer
                 throw new InvalidOperationException(
                     $"The loss returned shape {Checks.Shape(loss)}, but evaluation needs one number per batch: " +
                     "reduce it (e.g. .mean()) inside the loss function.");
-            lossSum.add_(loss.reshape(1).to_type(ScalarType.Float64) * size);
+            lossSum.add_(loss.reshape(1), alpha: size);
             predictions.Add(prediction);
         }
         var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = lossSum.item<double>() / n };

@@ -46,7 +46,7 @@ public class TrainerTests
         var sonar = Tabular.Sonar();
         var model = Mlp.Create([60, 32, 2], dropout: 0.3);
         var trainer = new Trainer(model, TestData.CrossEntropy, optim.Adam(model.parameters(), lr: 0.01));
-        trainer.Fit(sonar.Features, sonar.Labels, new FitOptions { Epochs = 3, BatchSize = 32, ValidationSplit = 0.2 });
+        trainer.Fit(sonar, new FitOptions { Epochs = 3, BatchSize = 32, ValidationSplit = 0.2 });
         return TestData.CopyWeights(model);
     }
 

@@ -157,6 +157,25 @@ public class UncertaintyTests
     }
 
     [Fact]
+    public void The_plan_fits_the_rows_into_the_memory_budget()
+    {
+        NN.Seed(7);
+        var model = DropoutNet(0.5);
+        var x = randn(10, 5);
+        // One row materialises its input (5 floats), four 16-unit layer outputs, the 3 logits and the model output.
+        long bytesPerRow = 4 * (5 + 4 * 16 + 3 + 3);
+
+        var roomy = McDropout.Plan(model, x, passes: 8);
+        var tight = McDropout.Plan(model, x, passes: 8, new McDropoutOptions { MemoryBudgetBytes = 20 * bytesPerRow });
+
+        Assert.Equal(bytesPerRow, roomy.BytesPerRow);
+        Assert.Equal((80L, 1L), (roomy.RowsPerCall, roomy.Calls));
+        Assert.Equal((20L, 4L), (tight.RowsPerCall, tight.Calls));
+        using var result = McDropout.Predict(model, x, 8, OutputKind.Logits, new McDropoutOptions { MemoryBudgetBytes = 20 * bytesPerRow });
+        Assert.Equal([8L, 10, 3], result.Samples.shape);
+    }
+
+    [Fact]
     public void A_model_without_dropout_is_refused()
     {
         var model = Mlp.Create([5, 4, 3]);
