@@ -64,30 +64,39 @@ public class PlotTests
     }
 
     [Fact]
-    public void ReliabilityBinsAndEce()
+    public void ReliabilityFromConfidencesShowsAccuracyGapAndEce()
     {
         double[] conf = [0.05, 0.15, 0.95, 0.95, 1.0, 0.55];
         bool[] ok = [false, false, true, true, false, true];
-        var bins = ReliabilityBins.Compute(conf, ok, 10);
-        Assert.Equal([1, 1, 0, 0, 0, 1, 0, 0, 0, 3], bins.Counts);
-        Assert.Equal(2.0 / 3, bins.Accuracy[9], 12);
-        double ece = (1 * 0.05 + 1 * 0.15 + 1 * 0.45 + 3 * Math.Abs(2.0 / 3 - (0.95 + 0.95 + 1.0) / 3)) / 6;
-        Assert.Equal(ece, bins.Ece, 12);
         var fig = Figure(Plots.Plots.ReliabilityDiagramFromConfidences(conf, ok, 10));
-        Assert.StartsWith($"Reliability diagram (ECE = {ece:0.0000}", fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        double ece = (1 * 0.05 + 1 * 0.15 + 1 * 0.45 + 3 * Math.Abs(2.0 / 3 - (0.95 + 0.95 + 1.0) / 3)) / 6;
+        Assert.Equal($"Reliability diagram (ECE = {ece:0.0000}, 10 bins, n = 6)", fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
         var names = fig.GetProperty("data").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["accuracy", "gap to confidence", "perfect calibration", "predictions per bin"], names);
+        var counts = fig.GetProperty("data")[3].GetProperty("y").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal([1.0, 1, 0, 0, 0, 1, 0, 0, 0, 3], counts);
+        Assert.Equal(2.0 / 3, fig.GetProperty("data")[0].GetProperty("y")[3].GetDouble(), 12);
     }
 
     [Fact]
-    public void ReliabilityFromTensorsUsesArgmaxAndMaxProbability()
+    public void ReliabilityFromTensorsUsesTheLibrarysTopLabelBins()
     {
         using var p = torch.tensor(new[] { 0.7f, 0.3f, 0.2f, 0.8f }).reshape(2, 2);
         using var y = torch.tensor(new long[] { 0, 0 });
-        var (confidences, correct) = Plots.Plots.ConfidenceAndCorrectness(p, y);
-        Assert.Equal([0.7, 0.8], confidences.Select(c => Math.Round(c, 6)));
-        Assert.Equal([true, false], correct);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReliabilityBins.Compute([1.5], [true], 10));
+        var fig = Figure(Plots.Plots.ReliabilityDiagram(p, y, NotebookNN.Calibration.ScoreKind.Probabilities, bins: 10));
+        // 0.7 (right) and 0.8 (wrong) land in bins (0.6, 0.7] and (0.7, 0.8]: ECE = (0.3 + 0.8) / 2.
+        Assert.StartsWith("Reliability diagram (ECE = 0.5500", fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.Throws<ArgumentException>(() => Plots.Plots.ReliabilityDiagramFromConfidences([1.5], [true], 10));
+    }
+
+    [Fact]
+    public void RocFromScoresUsesTheLibrarysCurve()
+    {
+        using var scores = torch.tensor(new[] { 0.1f, 0.4f, 0.35f, 0.8f });
+        using var labels = torch.tensor(new long[] { 0, 0, 1, 1 });
+        var fig = Figure(Plots.Plots.Roc(scores, labels, threshold: 0.5));
+        Assert.Equal("ROC curve (AUC = 0.750)", fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.StartsWith("threshold 0.5: TPR 0.5, FPR 0", fig.GetProperty("data")[2].GetProperty("name").GetString());
     }
 
     [Fact]

@@ -126,6 +126,18 @@ public class ProbabilityTableTests
     }
 
     [Fact]
+    public void LabelsComeFromIntegerTensors()
+    {
+        using var y = torch.tensor(new long[] { 2, 0 });
+        Assert.Equal([2, 0], ProbabilityTable.Labels(y));
+        Assert.Throws<ArgumentException>(() => ProbabilityTable.Labels(torch.tensor(new[] { 1.0f })));
+        using var logits = torch.tensor(new[] { 0f, 0f, 3f, 3f, 0f, 0f }).reshape(2, 3);
+        var table = ProbabilityTable.FromLogits(logits, Animals, trueLabels: ProbabilityTable.Labels(y));
+        Assert.True(table.IsCorrect(0));
+        Assert.True(table.IsCorrect(1));
+    }
+
+    [Fact]
     public void MultiLabelTruthSets()
     {
         using var p = torch.tensor(new[] { 0.9f, 0.8f, 0.1f }).reshape(1, 3);

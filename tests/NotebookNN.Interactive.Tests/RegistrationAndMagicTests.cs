@@ -167,5 +167,8 @@ public class RegistrationAndMagicTests
         Assert.Contains(lines, l => l.StartsWith(" relu (ReLU)") && l.Contains("(2, 8)"));
         Assert.Contains("Total params: 67 (268 B)", text);
         Assert.Contains("Non-trainable params: 0", text);
+        string html = Models.ModelSummaryView.ToHtml(ModelSummary.Of(model, x));
+        Assert.Contains("<td style=\"text-align:left\">fc2 <span style=\"color:#888\">(Linear)</span></td><td>(2, 3)</td><td>27</td><td>27</td>", html);
+        Assert.Contains("Total params: 67 (268 B)", html);
     }
 }

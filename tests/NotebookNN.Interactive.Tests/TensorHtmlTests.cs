@@ -157,6 +157,15 @@ public class TensorHtmlTests
     }
 
     [Fact]
+    public void ComplexTensorsFallBackToTorchSharpsText()
+    {
+        using var z = torch.complex(torch.tensor(new[] { 1.0f, 2.0f }), torch.tensor(new[] { 0.5f, -1.0f }));
+        string text = TensorText.Format(z, Defaults);
+        Assert.Equal(z.ToString(TorchSharp.TensorStringStyle.Numpy), text);
+        Assert.Contains("<pre>", TensorHtml.Format(z, Defaults));
+    }
+
+    [Fact]
     public void StatsAreScalarReductions()
     {
         using var t = torch.tensor(new double[] { 2, 4, 4, 4, 5, 5, 7, 9 });
