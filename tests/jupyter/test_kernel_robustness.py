@@ -308,6 +308,20 @@ class LifecycleTests(unittest.TestCase):
         finally:
             k.close()
 
+    def test_shutdown_exits_even_when_user_code_left_a_foreground_thread_running(self):
+        k = KernelSession()
+        try:
+            pid = k.km.provisioner.pid
+            reply, _ = k.run("new System.Threading.Thread(() => System.Threading.Thread.Sleep(-1)) { IsBackground = false }.Start();")
+            self.assertEqual("ok", reply["content"]["status"])
+            started = time.monotonic()
+            k.kc.shutdown()
+            while nnb_kernelspec.alive(pid) and time.monotonic() - started < SHUTDOWN_LIMIT:
+                time.sleep(0.02)
+            self.assertFalse(nnb_kernelspec.alive(pid), "a foreground thread from user code kept the kernel alive after shutdown_request")
+        finally:
+            k.close()
+
     def test_shutdown_while_a_cell_loops_still_exits(self):
         k = KernelSession()
         try:

@@ -18,6 +18,7 @@ public class JupyterClientTests(ITestOutputHelper output)
     [InlineData("test_kernel_conformance")]
     [InlineData("test_kernel_robustness")]
     [InlineData("test_devcontainer_schema")]
+    [InlineData("test_nbconvert_compare")]
     public async Task Python_suite_passes(string module)
     {
         string root = RepositoryRoot();
