@@ -138,4 +138,19 @@ public class PlotTests
         Assert.StartsWith("in-distribution (n=3", data[0].GetProperty("name").GetString());
         Assert.Equal("Mutual information: in-distribution vs out-of-distribution", fig.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
     }
+
+    [Fact]
+    public void LinesDrawsEverySeriesOverTheSharedX()
+    {
+        var fig = Figure(Plots.Plots.Lines("derivative", "x", "dy/dx", [0.0, 1.0, 2.0], ("network", [0.1, 0.2, 0.3]), ("exact", [0.0, 0.2, 0.4])));
+        var data = fig.GetProperty("data");
+        Assert.Equal(2, data.GetArrayLength());
+        Assert.Equal(["network", "exact"], data.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal([0.0, 0.2, 0.4], data[1].GetProperty("y").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+        Assert.Equal([0.0, 1.0, 2.0], data[0].GetProperty("x").EnumerateArray().Select(v => v.GetDouble()).ToArray());
+        Assert.Equal("dy/dx", fig.GetProperty("layout").GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+        var error = Assert.Throws<ArgumentException>(() => Plots.Plots.Lines("t", "x", "y", [0.0, 1.0], ("short", [1.0])));
+        Assert.Contains("'short' has 1 values but there are 2 x values", error.Message);
+        Assert.Throws<ArgumentException>(() => Plots.Plots.Lines("t", "x", "y", [0.0]));
+    }
 }

@@ -259,6 +259,39 @@ public static class Plots
         return best;
     }
 
+    // ---------------- functions ----------------
+
+    /// <summary>
+    /// One or more curves over the same x values, e.g. a learned function beside the true one, or a network's
+    /// derivative beside the analytic derivative. Solid lines, one colour per series, a shared legend.
+    /// </summary>
+    /// <param name="title">The chart title.</param>
+    /// <param name="xTitle">The x-axis title.</param>
+    /// <param name="yTitle">The y-axis title.</param>
+    /// <param name="x">The x values, shared by every series.</param>
+    /// <param name="series">Named y values, each as long as <paramref name="x"/>.</param>
+    public static GenericChart Lines(string title, string xTitle, string yTitle, IReadOnlyList<double> x,
+        params (string Name, IReadOnlyList<double> Y)[] series)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(series);
+        if (x.Count == 0) throw new ArgumentException("No x values: pass the points the curves are drawn at.", nameof(x));
+        if (series.Length == 0) throw new ArgumentException("No series to draw: pass at least one (name, y values) pair.", nameof(series));
+        string[] palette = [Accent, Warm, Grey, "#3a9a5b", "#8a5ac0"];
+        var traces = new List<Trace>();
+        for (int i = 0; i < series.Length; i++)
+        {
+            var (name, y) = series[i];
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException($"Series {i} has no name: name every curve for the legend.", nameof(series));
+            if (y is null || y.Count != x.Count)
+                throw new ArgumentException($"Series '{name}' has {y?.Count ?? 0} values but there are {x.Count} x values: give one y per x.", nameof(series));
+            traces.Add(Trace("scatter", ("x", x.ToArray()), ("y", y.ToArray()), ("mode", "lines"), ("name", name),
+                ("line", Obj(("color", palette[i % palette.Length]), ("width", 2)))));
+        }
+        var layout = Layout(("title", Title(title)), ("xaxis", Axis(xTitle)), ("yaxis", Axis(yTitle)), ("height", 420));
+        return Chart(layout, traces);
+    }
+
     // ---------------- training ----------------
 
     /// <summary>
