@@ -44,6 +44,10 @@ public sealed class History
         }
     }
 
+    /// <summary>Every series by name, in <see cref="Names"/> order (what a training-curve plot takes).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Series =>
+        _names.ToDictionary(n => n, n => (IReadOnlyList<double>)new ReadOnlyCollection<double>(_values[n]), StringComparer.Ordinal);
+
     /// <summary>Whether a series of that name was recorded.</summary>
     public bool Contains(string name) => _values.ContainsKey(name);
 

@@ -100,6 +100,9 @@ public class TrainerTests
         var history = trainer.Fit(x, y, new FitOptions { Epochs = 3, BatchSize = 20, ValidationSplit = 0.2 });
 
         Assert.Equal(["loss", "accuracy", "val_loss", "val_accuracy"], history.Names);
+        Assert.Equal(history.Names, history.Series.Keys);
+        Assert.Equal(history["val_loss"], history.Series["val_loss"]);
+        Assert.Equal(history.Last("accuracy"), history.Epoch(2)["accuracy"]);
         var tail = trainer.Evaluate(x.narrow(0, 120, 30), y.narrow(0, 120, 30));
         Assert.Equal(history.Last("val_loss"), tail["loss"], 1e-9);
         Assert.Equal(history.Last("val_accuracy"), tail["accuracy"], 1e-12);
