@@ -27,7 +27,7 @@ internal static class Html
         .nnb-chip{display:inline-block;padding:1px 8px;margin:0 4px 2px 0;border-radius:10px;background:#e8eef7;color:#1d3b63;font-size:12px}
         .nnb-chip.nnb-grad{background:#fbe9d4;color:#6b3b00}
         .nnb-table{border-collapse:collapse;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
-        .nnb-table td,.nnb-table th{padding:1px 6px;text-align:right;border-bottom:1px solid #eee}
+        .nnb-table td,.nnb-table th{padding:1px 6px;text-align:right;border-bottom:1px solid #eee;white-space:nowrap}
         .nnb-table th{color:#888;font-weight:normal}
         .nnb-slice{display:inline-block;vertical-align:top;margin:0 12px 8px 0}
         .nnb-slice-label{color:#555;font-family:ui-monospace,monospace;font-size:12px}

@@ -231,7 +231,7 @@ public static class Plots
         }
         var layout = Layout(("title", Title($"ROC curve (AUC = {aucText})")),
             ("xaxis", Axis("false positive rate", ("range", new[] { -0.01, 1.01 }))),
-            ("yaxis", Axis("true positive rate", ("range", new[] { -0.01, 1.01 }), ("scaleanchor", "x"))),
+            ("yaxis", Axis("true positive rate", ("range", new[] { -0.01, 1.01 }))),
             ("width", 560), ("height", 520));
         return Chart(layout, traces);
     }

@@ -49,8 +49,11 @@ public static class TensorHtml
             : "image";
         if (picture.Stride > 1) title += $", every {picture.Stride}th pixel";
         sb.Append("<div><img class=\"nnb-picture\" alt=\"").Append(Html.Escape(title)).Append("\" title=\"").Append(Html.Escape(title))
-          .Append("\" width=\"").Append(Math.Max(picture.Width, 64)).Append("\" src=\"").Append(picture.DataUri).Append("\"/></div>");
+          .Append("\" width=\"").Append(DisplayWidth(picture.Width)).Append("\" src=\"").Append(picture.DataUri).Append("\"/></div>");
     }
+
+    /// <summary>Small pictures are enlarged by a whole factor (drawn pixelated) so a 28x28 digit is readable.</summary>
+    static int DisplayWidth(int width) => width * Math.Max(1, 160 / width);
 
     /// <summary>The 0-2 trailing dimensions starting at flat position <paramref name="offset"/> as a table.</summary>
     static void AppendTable(StringBuilder sb, TensorSample sample, ElementFormatter formatter, long offset)

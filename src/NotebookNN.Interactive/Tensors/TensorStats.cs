@@ -15,7 +15,7 @@ public sealed record TensorStats(long Count, double Min, double Max, double Mean
 {
     /// <summary>
     /// Computes the statistics on the tensor's own device as scalar reductions; only the scalars reach the host.
-    /// A tensor without NaN or infinity (the usual case, detected from its sum) needs no mask.
+    /// A tensor without NaN or infinity (the usual case, seen in its min and max) needs no mask.
     /// </summary>
     public static TensorStats Of(Tensor tensor)
     {
@@ -27,11 +27,14 @@ public sealed record TensorStats(long Count, double Min, double Max, double Mean
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         Tensor x = tensor.detach();
-        if (!torch.is_floating_point(x) || x.dtype is ScalarType.Float16 or ScalarType.BFloat16)
-            x = x.to_type(x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32);
+        if (!torch.is_floating_point(x)) x = x.to_type(ScalarType.Float64);
+        else if (x.dtype is ScalarType.Float16 or ScalarType.BFloat16) x = x.to_type(ScalarType.Float32);
         long count = x.numel();
-        if (!torch.is_floating_point(tensor) || double.IsFinite(HostReads.Scalar(x.sum())))
-            return Reduce(x, count, 0, 0);
+        // One pass gives min and max; NaN and infinity propagate into them, so finite extremes mean nothing to mask.
+        var (lowest, highest) = x.aminmax(null, false);
+        double min = HostReads.Scalar(lowest), max = HostReads.Scalar(highest);
+        if (double.IsFinite(min) && double.IsFinite(max))
+            return new(count, min, max, HostReads.Scalar(x.mean()), count > 1 ? HostReads.Scalar(x.std()) : double.NaN, 0, 0);
         long nan = (long)HostReads.Scalar(x.isnan().sum());
         long inf = (long)HostReads.Scalar(x.isinf().sum());
         Tensor finite = x.masked_select(x.isfinite());
