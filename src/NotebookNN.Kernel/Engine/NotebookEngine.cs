@@ -232,8 +232,18 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         Volatile.Write(ref _state, next);
         if (next.Exception is { } exception)
             return run.Fail(ErrorFormatting.RuntimeError(exception, CellOfSubmission));
-        if (next.ReturnValue is { } value)
-            run.Channel.Write(new ExecuteResultOutput(MimeBundleBuilder.Build(value)));
+        if (next.ReturnValue is not { } value) return true;
+        MimeBundle bundle;
+        try
+        {
+            bundle = MimeBundleBuilder.Build(value);
+        }
+        catch (Exception e)
+        {
+            // A formatter registered by the notebook or an extension failed: that is the notebook's error.
+            return run.Fail(ErrorFormatting.RuntimeError(e, CellOfSubmission));
+        }
+        run.Channel.Write(new ExecuteResultOutput(bundle));
         return true;
     }
 

@@ -55,6 +55,19 @@ public sealed class DisplayTests(EngineFixture fixture) : IClassFixture<EngineFi
     }
 
     [Fact]
+    public async Task A_failing_formatter_is_reported_as_the_cells_error()
+    {
+        var (result, sink) = await _engine.RunAsync(
+            "using Microsoft.DotNet.Interactive.Formatting;\n" +
+            "class Broken { }\n" +
+            "Formatter.Register<Broken>(_ => throw new FormatException(\"cannot show\"), \"text/plain\");\n" +
+            "new Broken()");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Equal("FormatException", sink.Error.EName);
+        Assert.Equal("cannot show", sink.Error.EValue);
+    }
+
+    [Fact]
     public async Task Display_with_explicit_mime_types_produces_those()
     {
         var sink = await _engine.RunOkAsync("display(\"<i>x</i>\", \"text/html\");");

@@ -38,6 +38,15 @@ public sealed class LanguageTests(LanguageEngineFixture fixture) : IClassFixture
         Assert.Null(await _engine.InspectAsync("   ", 1));
     }
 
+    [Fact]
+    public async Task Inspect_includes_the_framework_documentation()
+    {
+        var info = await _engine.InspectAsync("Math.Sqrt(2.0)", 7);
+        Assert.NotNull(info);
+        Assert.Contains("double Math.Sqrt(double d)", info);
+        Assert.Contains("Returns the square root of a specified number.", info);
+    }
+
     [Theory]
     [InlineData("var x = 1;", Completeness.Complete, "")]
     [InlineData("x + 1", Completeness.Complete, "")]
