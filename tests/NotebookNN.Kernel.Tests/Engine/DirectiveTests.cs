@@ -17,7 +17,7 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
     [Fact]
     public async Task Csharp_marker_is_accepted_and_time_reports_the_wall_time_after_the_code()
     {
-        var sink = await _engine.RunOkAsync("#!csharp\n#!time\nConsole.WriteLine(\"work\");");
+        var sink = await _engine.RunOkAsync("#!csharp\n#!c#\n#!time\nConsole.WriteLine(\"work\");");
         Assert.Matches(@"^work\nWall time: \d+ ms\n$", sink.Stream("stdout"));
     }
 

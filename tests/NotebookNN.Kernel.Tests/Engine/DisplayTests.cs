@@ -55,6 +55,13 @@ public sealed class DisplayTests(EngineFixture fixture) : IClassFixture<EngineFi
     }
 
     [Fact]
+    public async Task Clear_output_is_passed_on_in_order()
+    {
+        var sink = await _engine.RunOkAsync("Console.WriteLine(\"old\");\nclear_output(wait: true);\nConsole.WriteLine(\"new\");");
+        Assert.Equal([new StreamOutput("stdout", "old\n"), new ClearOutput(true), new StreamOutput("stdout", "new\n")], sink.Outputs);
+    }
+
+    [Fact]
     public async Task A_failing_formatter_is_reported_as_the_cells_error()
     {
         var (result, sink) = await _engine.RunAsync(
