@@ -74,7 +74,8 @@ internal static class AssemblyReferences
     public static MetadataReference MetadataFor(string path)
     {
         var xml = Path.ChangeExtension(path, ".xml");
-        return MetadataReference.CreateFromFile(path, documentation: File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : null);
+        var documentation = File.Exists(xml) ? XmlDocumentationProvider.CreateFromFile(xml) : FrameworkDocumentation.For(path);
+        return MetadataReference.CreateFromFile(path, documentation: documentation);
     }
 
     /// <summary>The shared framework's assemblies, the references every cell starts with.</summary>

@@ -56,7 +56,7 @@ public sealed partial class NotebookEngine
 
     private void RegisterBuiltInMagics()
     {
-        RegisterMagic(new MagicCommand("csharp", "Marks the cell as C# (the only language here); no effect.", "#!csharp\n  Marks the rest of the cell as C# code.",
+        RegisterMagic(new MagicCommand("csharp", "Marks the cell as C# (the only language here); no effect.", "#!csharp\n  Marks the rest of the cell as C# code (#!c# and #!C# are accepted too, as in .NET Interactive).",
             _ => Task.CompletedTask));
         RegisterMagic(new MagicCommand("markdown", "Shows the rest of the cell as Markdown instead of running it.", "#!markdown\n  The lines after it are shown as Markdown (text/markdown).",
             _ => throw new MagicCommandException("#!markdown applies to the rest of a cell: put it on its own line, followed by the Markdown text.")));
@@ -100,7 +100,8 @@ public sealed partial class NotebookEngine
             }
         }
 
-        var magic = FindMagic(item.Name);
+        // .NET Interactive's other names for its C# kernel.
+        var magic = FindMagic(item.Name is "c#" or "C#" ? "csharp" : item.Name);
         if (magic is null)
         {
             var known = string.Join(", ", Magics.Select(m => "#!" + m.Name));

@@ -17,7 +17,7 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
     [Fact]
     public async Task Csharp_marker_is_accepted_and_time_reports_the_wall_time_after_the_code()
     {
-        var sink = await _engine.RunOkAsync("#!csharp\n#!time\nConsole.WriteLine(\"work\");");
+        var sink = await _engine.RunOkAsync("#!csharp\n#!c#\n#!time\nConsole.WriteLine(\"work\");");
         Assert.Matches(@"^work\nWall time: \d+ ms\n$", sink.Stream("stdout"));
     }
 
@@ -107,6 +107,9 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
         var installed = Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"];
         Assert.StartsWith("Installed Packages\n  - TorchSharp-cpu, 0.107", installed);
         Assert.Equal("3", sink.Result.Data["text/plain"]);
+
+        var library = await _engine.RunOkAsync("#r \"nuget: NotebookNN.Interactive\"\ntypeof(NotebookNN.Interactive.Extensibility.INotebookExtension).Assembly.GetName().Name");
+        Assert.Equal("NotebookNN.Interactive", library.Result.Data["text/plain"]);
     }
 
     [Fact]

@@ -55,6 +55,26 @@ public sealed class DisplayTests(EngineFixture fixture) : IClassFixture<EngineFi
     }
 
     [Fact]
+    public async Task Clear_output_is_passed_on_in_order()
+    {
+        var sink = await _engine.RunOkAsync("Console.WriteLine(\"old\");\nclear_output(wait: true);\nConsole.WriteLine(\"new\");");
+        Assert.Equal([new StreamOutput("stdout", "old\n"), new ClearOutput(true), new StreamOutput("stdout", "new\n")], sink.Outputs);
+    }
+
+    [Fact]
+    public async Task A_failing_formatter_is_reported_as_the_cells_error()
+    {
+        var (result, sink) = await _engine.RunAsync(
+            "using Microsoft.DotNet.Interactive.Formatting;\n" +
+            "class Broken { }\n" +
+            "Formatter.Register<Broken>(_ => throw new FormatException(\"cannot show\"), \"text/plain\");\n" +
+            "new Broken()");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Equal("FormatException", sink.Error.EName);
+        Assert.Equal("cannot show", sink.Error.EValue);
+    }
+
+    [Fact]
     public async Task Display_with_explicit_mime_types_produces_those()
     {
         var sink = await _engine.RunOkAsync("display(\"<i>x</i>\", \"text/html\");");
@@ -68,36 +88,5 @@ public sealed class DisplayTests(EngineFixture fixture) : IClassFixture<EngineFi
     {
         var sink = await _engine.RunOkAsync("await Task.Run(() => Console.WriteLine(\"from the pool\"));\nvar t = new System.Threading.Thread(() => Console.WriteLine(\"from a thread\")); t.Start(); t.Join();");
         Assert.Equal("from the pool\nfrom a thread\n", sink.Stream("stdout"));
-    }
-
-    [Fact]
-    public async Task Console_input_comes_from_the_input_provider()
-    {
-        var prompts = new List<(string, bool)>();
-        _engine.InputProvider = (prompt, password) =>
-        {
-            prompts.Add((prompt, password));
-            return "Ada";
-        };
-        RecordingSink sink;
-        try
-        {
-            sink = await _engine.RunOkAsync("Console.Write(\"Name? \");\nvar name = Console.ReadLine();\n$\"Hello {name}\"");
-        }
-        finally
-        {
-            _engine.InputProvider = null;
-        }
-        Assert.Equal("Hello Ada", sink.Result.Data["text/plain"]);
-        Assert.Equal("Name? ", sink.Stream("stdout"));
-        Assert.Single(prompts);
-    }
-
-    [Fact]
-    public async Task Without_an_input_provider_reads_see_end_of_input()
-    {
-        _engine.InputProvider = null;
-        var sink = await _engine.RunOkAsync("Console.ReadLine() is null");
-        Assert.Equal("True", sink.Result.Data["text/plain"]);
     }
 }

@@ -13,6 +13,16 @@ public static class NotebookHelpers
     /// <param name="mimeTypes">Optional: only these MIME types (text/plain is always added).</param>
     [SuppressMessage("Style", "IDE1006", Justification = "Lower-case name kept from .NET Interactive's display(...) so notebooks run unchanged.")]
     public static DisplayHandle display(object? value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
+
+    /// <summary>Clears the running cell's outputs so far, as IPython's <c>clear_output</c>; with
+    /// <paramref name="wait"/> the front end clears only when the next output arrives (no flicker in loops).</summary>
+    [SuppressMessage("Style", "IDE1006", Justification = "Named like IPython's clear_output, which notebook users know.")]
+    public static void clear_output(bool wait = false)
+    {
+        var channel = ConsoleRouting.Current
+            ?? throw new InvalidOperationException("clear_output(...) can only be called while a notebook cell runs (or from code the cell started).");
+        channel.Write(new ClearOutput(wait));
+    }
 }
 
 /// <summary><c>x.Display()</c> as in .NET Interactive.</summary>
