@@ -12,13 +12,14 @@ internal enum CellThreadOutcome { Completed, Stopped, Abandoned }
 /// </summary>
 internal static class CellThread
 {
-    /// <summary>Runs <paramref name="work"/>; when <paramref name="stop"/> is cancelled the thread is aborted.</summary>
+    /// <summary>Runs <paramref name="work"/>; when <paramref name="stopRequested"/> completes the thread is aborted.</summary>
     /// <param name="grace">How long to wait for an aborted thread to unwind before giving up on it (a thread inside
-    /// native code only sees the abort when it returns to managed code).</param>
-    public static async Task<CellThreadOutcome> RunAsync(Func<Task> work, CancellationToken stop, TimeSpan grace, int stackSize)
+    /// native code, or blocked in some waits, only sees the abort when it returns to managed code).</param>
+    public static async Task<CellThreadOutcome> RunAsync(Func<Task> work, Task stopRequested, TimeSpan grace, int stackSize)
     {
         var finished = new TaskCompletionSource<CellThreadOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() => Run(work, stop, finished), stackSize)
+        var abort = new CancellationTokenSource();
+        var thread = new Thread(() => Run(work, abort.Token, finished), stackSize)
         {
             IsBackground = true,
             Name = "NotebookNN cell",
@@ -26,10 +27,12 @@ internal static class CellThread
         thread.Start();
 
         var outcome = finished.Task;
-        var stopRequested = Task.Delay(Timeout.Infinite, stop);
         if (await Task.WhenAny(outcome, stopRequested).ConfigureAwait(false) == outcome)
             return await outcome.ConfigureAwait(false);
 
+        // Cancelling runs ControlledExecution's callback, which waits until the abort lands on the cell's thread:
+        // for a thread blocked in a wait that can be never. Do it on a thread of its own so nothing else is held.
+        new Thread(abort.Cancel) { IsBackground = true, Name = "NotebookNN cell stopper" }.Start();
         var graceOver = Task.Delay(grace);
         return await Task.WhenAny(outcome, graceOver).ConfigureAwait(false) == outcome
             ? await outcome.ConfigureAwait(false)

@@ -28,6 +28,11 @@ public sealed class EngineOptions
     /// <summary>How often buffered stdout/stderr text is flushed to the sink while a cell runs. Default: 100 ms.</summary>
     public TimeSpan StreamFlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Also prepare completion and inspection in the background once the compiler is warm, so the first
+    /// completion request of an interactive front end (the Jupyter kernel) answers fast. Headless runs leave it off:
+    /// it costs a second or two of CPU they do not need. Default: false.</summary>
+    public bool WarmUpLanguageServices { get; init; }
+
     internal void Validate()
     {
         if (WorkingDirectory is not null && !Directory.Exists(WorkingDirectory))

@@ -34,6 +34,22 @@ public sealed partial class NotebookEngine
         return _languageServices.Value.DocumentFor(state, CurrentScriptOptions, code);
     }
 
+    // Composing Roslyn's language services and compiling the session once for them takes seconds; doing it
+    // while the user is still typing makes the first completion answer like the later ones.
+    private void WarmUpLanguageServices(Microsoft.CodeAnalysis.Scripting.ScriptState state)
+    {
+        const string probe = "Console.";
+        var warmUp = Task.Run(async () =>
+        {
+            var document = _languageServices.Value.DocumentFor(state, CurrentScriptOptions, probe);
+            await _languageServices.Value.CompleteAsync(document, probe, probe.Length, CancellationToken.None).ConfigureAwait(false);
+            await _languageServices.Value.InspectAsync(document, 2, CancellationToken.None).ConfigureAwait(false);
+        });
+        // A failure here would show again, with its cause, on the first real request; observe it so it is not
+        // reported as an unobserved task exception.
+        warmUp.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
     private static void ValidateCursor(string code, int cursor)
     {
         ArgumentNullException.ThrowIfNull(code);

@@ -99,21 +99,22 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var stopwatch = Stopwatch.StartNew();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var channel = new CellOutputChannel(this, sink, Interlocked.Increment(ref _cellCount), _settings.StreamFlushInterval);
-            var run = new CellRun(code, channel, stop);
+            var channel = new CellOutputChannel(this, sink, Interlocked.Increment(ref _cellCount), _settings.StreamFlushInterval);
+            var run = new CellRun(code, channel);
+            using var callerCancel = cancellationToken.Register(run.RequestInterrupt);
             var stateBefore = _state;
             Volatile.Write(ref _running, run);
             try
             {
-                if (timeout is { } t) stop.CancelAfter(t);
-                var outcome = await CellThread.RunAsync(() => RunCellAsync(run), stop.Token, _settings.StopGracePeriod, _settings.CellThreadStackSize)
+                var stopRequested = timeout is { } t ? Task.WhenAny(run.StopRequested, Task.Delay(t)) : run.StopRequested;
+                var outcome = await CellThread.RunAsync(() => RunCellAsync(run), stopRequested, _settings.StopGracePeriod, _settings.CellThreadStackSize)
                     .ConfigureAwait(false);
                 if (outcome != CellThreadOutcome.Completed)
                 {
                     // A stopped cell may have run some of its submissions: forget them, keep what came before.
+                    run.MarkStopped();
                     Volatile.Write(ref _state, stateBefore);
-                    var status = run.InterruptRequested || cancellationToken.IsCancellationRequested ? CellStatus.Interrupted : CellStatus.TimedOut;
+                    var status = run.InterruptRequested ? CellStatus.Interrupted : CellStatus.TimedOut;
                     var error = StoppedError(status, timeout, outcome == CellThreadOutcome.Abandoned);
                     channel.Write(error);
                     return new CellResult(status, error, stopwatch.Elapsed);
@@ -129,7 +130,7 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
             finally
             {
                 Volatile.Write(ref _running, null);
-                channel.Close();
+                await channel.CloseAsync().ConfigureAwait(false);
             }
             return run.Error is null
                 ? new CellResult(CellStatus.Ok, null, stopwatch.Elapsed)
@@ -176,6 +177,8 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         // formatter, which is most of the first cell's cost.
         state.Script.ContinueWith<object>("1 + 1", _scriptOptions).Compile();
         MimeBundleBuilder.Build(1);
+        if (_settings.WarmUpLanguageServices)
+            WarmUpLanguageServices(state);
         return state;
     }
 
@@ -224,6 +227,8 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         RememberSubmission(script, run.Channel.CellNumber);
 
         var next = await script.RunFromAsync(state, catchException: _ => true).ConfigureAwait(true);
+        // A cell the engine gave up on (its thread outlived the stop) must not overwrite the restored session.
+        if (run.Stopped) return false;
         Volatile.Write(ref _state, next);
         if (next.Exception is { } exception)
             return run.Fail(ErrorFormatting.RuntimeError(exception, CellOfSubmission));
@@ -263,7 +268,13 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     internal string? ReadInputLine(CellOutputChannel channel, string prompt, bool password)
     {
         channel.Flush();
-        return InputProvider?.Invoke(prompt, password);
+        if (InputProvider is not { } provider) return null;
+        if (!ReferenceEquals(CurrentChannel, channel)) return null; // a cell that is over reads end of input
+        // The front end may wait on a reply for a long time. The cell's thread polls instead of blocking in that
+        // wait, because an abort (interrupt, timeout) reaches a thread only when it runs managed code.
+        var answer = Task.Run(() => provider(prompt, password));
+        while (!answer.Wait(50)) { }
+        return answer.Result;
     }
 
     private IReadOnlyList<ScriptVariable> CurrentVariables()
@@ -299,27 +310,30 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     }
 
     /// <summary>One cell while it runs.</summary>
-    private sealed class CellRun(string code, CellOutputChannel channel, CancellationTokenSource stop)
+    private sealed class CellRun(string code, CellOutputChannel channel)
     {
+        private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _interruptRequested;
+        private int _stopped;
 
         public string Code { get; } = code;
         public CellOutputChannel Channel { get; } = channel;
         public ErrorOutput? Error { get; private set; }
         public bool InterruptRequested => Volatile.Read(ref _interruptRequested) != 0;
 
+        /// <summary>Completes when the cell must stop (interrupt or cancellation); never blocks the caller.</summary>
+        public Task StopRequested => _stopRequested.Task;
+
+        /// <summary>True once the engine gave up on the cell: its thread must not change the session any more.</summary>
+        public bool Stopped => Volatile.Read(ref _stopped) != 0;
+
         public void RequestInterrupt()
         {
             Interlocked.Exchange(ref _interruptRequested, 1);
-            try
-            {
-                stop.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The cell finished between the check and the cancel: nothing to stop.
-            }
+            _stopRequested.TrySetResult();
         }
+
+        public void MarkStopped() => Interlocked.Exchange(ref _stopped, 1);
 
         /// <summary>Writes <paramref name="error"/> as the cell's error; returns false so callers can stop.</summary>
         public bool Fail(ErrorOutput error)

@@ -107,6 +107,9 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
         var installed = Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"];
         Assert.StartsWith("Installed Packages\n  - TorchSharp-cpu, 0.107", installed);
         Assert.Equal("3", sink.Result.Data["text/plain"]);
+
+        var library = await _engine.RunOkAsync("#r \"nuget: NotebookNN.Interactive\"\ntypeof(NotebookNN.Interactive.Extensibility.INotebookExtension).Assembly.GetName().Name");
+        Assert.Equal("NotebookNN.Interactive", library.Result.Data["text/plain"]);
     }
 
     [Fact]

@@ -69,35 +69,4 @@ public sealed class DisplayTests(EngineFixture fixture) : IClassFixture<EngineFi
         var sink = await _engine.RunOkAsync("await Task.Run(() => Console.WriteLine(\"from the pool\"));\nvar t = new System.Threading.Thread(() => Console.WriteLine(\"from a thread\")); t.Start(); t.Join();");
         Assert.Equal("from the pool\nfrom a thread\n", sink.Stream("stdout"));
     }
-
-    [Fact]
-    public async Task Console_input_comes_from_the_input_provider()
-    {
-        var prompts = new List<(string, bool)>();
-        _engine.InputProvider = (prompt, password) =>
-        {
-            prompts.Add((prompt, password));
-            return "Ada";
-        };
-        RecordingSink sink;
-        try
-        {
-            sink = await _engine.RunOkAsync("Console.Write(\"Name? \");\nvar name = Console.ReadLine();\n$\"Hello {name}\"");
-        }
-        finally
-        {
-            _engine.InputProvider = null;
-        }
-        Assert.Equal("Hello Ada", sink.Result.Data["text/plain"]);
-        Assert.Equal("Name? ", sink.Stream("stdout"));
-        Assert.Single(prompts);
-    }
-
-    [Fact]
-    public async Task Without_an_input_provider_reads_see_end_of_input()
-    {
-        _engine.InputProvider = null;
-        var sink = await _engine.RunOkAsync("Console.ReadLine() is null");
-        Assert.Equal("True", sink.Result.Data["text/plain"]);
-    }
 }

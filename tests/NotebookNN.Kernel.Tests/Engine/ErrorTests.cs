@@ -88,34 +88,6 @@ public sealed class ErrorTests(EngineFixture fixture) : IClassFixture<EngineFixt
     }
 
     [Fact]
-    public async Task Interrupt_stops_a_cell_blocked_reading_input()
-    {
-        using var neverAnswered = new ManualResetEventSlim();
-        var asked = 0;
-        _engine.InputProvider = (_, _) =>
-        {
-            Interlocked.Increment(ref asked);
-            neverAnswered.Wait();
-            return "late";
-        };
-        try
-        {
-            var sink = new RecordingSink();
-            var running = _engine.ExecuteAsync("var answer = Console.ReadLine();", sink);
-            await WaitForAsync(() => Volatile.Read(ref asked) == 1);
-            _engine.Interrupt();
-            var result = await running;
-            Assert.Equal(CellStatus.Interrupted, result.Status);
-            // One line: the thread was stopped, not left behind.
-            Assert.Single(result.Error!.Traceback);
-        }
-        finally
-        {
-            _engine.InputProvider = null;
-        }
-    }
-
-    [Fact]
     public async Task Cancelling_the_token_interrupts_the_cell()
     {
         using var cancel = new CancellationTokenSource();

@@ -2,7 +2,7 @@ using NotebookNN.Kernel.Engine;
 
 namespace NotebookNN.Kernel.Tests.Engine;
 
-public sealed class LanguageTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+public sealed class LanguageTests(LanguageEngineFixture fixture) : IClassFixture<LanguageEngineFixture>
 {
     private readonly NotebookEngine _engine = fixture.Engine;
 
@@ -61,4 +61,12 @@ public sealed class LanguageTests(EngineFixture fixture) : IClassFixture<EngineF
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _engine.CompleteAsync("abc", 4));
         Assert.Contains("between 0 and the code's length (3)", error.Message);
     }
+}
+
+/// <summary>An engine that prepares its language services in the background, as the Jupyter kernel's does.</summary>
+public sealed class LanguageEngineFixture : IDisposable
+{
+    public NotebookEngine Engine { get; } = new(new EngineOptions { WarmUpLanguageServices = true });
+
+    public void Dispose() => Engine.Dispose();
 }
