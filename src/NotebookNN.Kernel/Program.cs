@@ -10,6 +10,6 @@ EngineFactory engine = folder => new NotebookEngine(new EngineOptions { WorkingD
 var root = NnbCommandLine.CreateRoot();
 root.Subcommands.Add(RunCommand.Create(engine, console));
 root.Subcommands.Add(WorkerCommand.Create(engine, console));
-// Further subcommands (kernel, install) are added here, one line each.
-foreach (var command in NotebookNN.Kernel.Jupyter.KernelCli.Commands()) root.Subcommands.Add(command);
+foreach (var command in NotebookNN.Kernel.Jupyter.KernelCli.Commands(() => engine(Environment.CurrentDirectory)))
+    root.Subcommands.Add(command);
 return await NnbCommandLine.InvokeAsync(root, args, console);

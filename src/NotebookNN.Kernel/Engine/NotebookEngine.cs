@@ -61,7 +61,6 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         _scriptOptions = ScriptOptions.Default
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithReferences(DefaultReferences())
-            .WithImports(DefaultImports)
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8)
             .WithOptimizationLevel(OptimizationLevel.Release)
@@ -172,7 +171,11 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
 
     private async Task<ScriptState<object>> WarmUpAsync()
     {
-        var state = await CSharpScript.RunAsync<object>("", _scriptOptions).ConfigureAwait(false);
+        // The default imports are the first submission's code, not ScriptOptions.Imports: Roslyn binds option imports
+        // anew in every submission, and once a #r changes the references the import inherited from the earlier
+        // submissions and the new one name the same type through two compilations, so `display(...)` became
+        // ambiguous (CS0121). Using directives in code are inherited by later submissions like any declaration.
+        var state = await CSharpScript.RunAsync<object>(DefaultImportsCode(), _scriptOptions).ConfigureAwait(false);
         // Compiling one throwaway submission and formatting one value loads and JITs the compiler and the
         // formatter, which is most of the first cell's cost.
         state.Script.ContinueWith<object>("1 + 1", _scriptOptions).Compile();
@@ -181,6 +184,9 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
             WarmUpLanguageServices(state);
         return state;
     }
+
+    private static string DefaultImportsCode() => string.Concat(DefaultImports.Select(import =>
+        import == typeof(NotebookHelpers).FullName ? $"using static {import};\n" : $"using {import};\n"));
 
     private async Task RunCellAsync(CellRun run)
     {

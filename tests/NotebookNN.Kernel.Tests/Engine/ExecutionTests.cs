@@ -40,4 +40,16 @@ public sealed class ExecutionTests(EngineFixture fixture) : IClassFixture<Engine
         var sink = await _engine.RunOkAsync("await Task.Delay(10);\nvar n = await Task.Run(() => 6 * 7);\nn");
         Assert.Equal("42", sink.Result.Data["text/plain"]);
     }
+
+    [Fact]
+    public async Task Display_stays_unambiguous_after_a_reference_changes_the_references()
+    {
+        // Regression: with the default imports in ScriptOptions, the first #r made `display` bind through two
+        // compilations (error CS0121, "the call is ambiguous"), so every notebook that loads a package broke.
+        await _engine.RunOkAsync("display(1);");
+        var path = typeof(Assert).Assembly.Location.Replace("\\", "/", StringComparison.Ordinal);
+        var sink = await _engine.RunOkAsync($"#r \"{path}\"\ndisplay(2);\n3.Display();\nEnumerable.Range(0, 1).Count()");
+        Assert.Equal(["2", "3"], sink.Outputs.OfType<DisplayOutput>().Select(d => d.Data["text/plain"]).ToArray());
+        Assert.Equal("1", sink.Result.Data["text/plain"]);
+    }
 }

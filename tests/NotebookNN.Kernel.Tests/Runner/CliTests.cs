@@ -38,6 +38,7 @@ public class CliTests
     [InlineData(new[] { "run", "FIXTURE", "--parallel", "0" }, "--parallel must be at least 1")]
     [InlineData(new[] { "run", "FIXTURE", "--no-such-option" }, "--no-such-option")]
     [InlineData(new[] { "frobnicate" }, "frobnicate")]
+    [InlineData(new string[0], "Required command was not provided")]
     public async Task A_usage_error_exits_with_2_and_says_what_was_wrong(string[] args, string expected)
     {
         var fixture = CopyToScratch("tags.ipynb");
@@ -100,6 +101,22 @@ public class CliTests
         Assert.Equal("boom", Assert.IsType<ErrorNotebookOutput>(executed.Cells[2].Outputs.Single()).EValue);
         Assert.Contains("failed", invocation.Output);
         Assert.Contains("0 of 1 notebooks passed", invocation.Output);
+    }
+
+    [Fact]
+    public async Task A_notebook_that_cannot_be_read_fails_alone_and_the_others_still_run()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        CopyToScratch("tags.ipynb", folder);
+        File.WriteAllText(Path.Combine(folder, "broken.ipynb"), "{ not json");
+
+        var invocation = await NnbAsync("run", folder);
+
+        Assert.Equal(1, invocation.ExitCode);
+        Assert.Contains("broken.ipynb is not valid JSON", invocation.Output);
+        Assert.Contains("1 of 2 notebooks passed", invocation.Output);
+        Assert.True(File.Exists(Path.Combine(folder, "executed", "tags.ipynb")));
+        Assert.False(File.Exists(Path.Combine(folder, "executed", "broken.ipynb")));
     }
 
     [Fact]
@@ -197,8 +214,8 @@ public class CliTests
     {
         var input = CopyToScratch("throws.ipynb");
 
-        var usage = await RunNnbProcessAsync("run", "--timeout", "0", input);
-        var failed = await RunNnbProcessAsync("run", input);
+        var usage = await RunNnbProcessAsync(false, "run", "--timeout", "0", input);
+        var failed = await RunNnbProcessAsync(false, "run", input);
 
         Assert.Equal(2, usage.ExitCode);
         Assert.Contains("--timeout must be a positive number of seconds", usage.Error);
@@ -206,9 +223,30 @@ public class CliTests
         Assert.Contains("0 of 1 notebooks passed", failed.Output);
     }
 
-    private static async Task<Invocation> RunNnbProcessAsync(params string[] args)
+    [Fact]
+    public async Task Nnb_run_started_without_the_allocator_settings_runs_its_notebooks_with_them()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        var notebook = new Notebook();
+        notebook.Cells.Add(new NotebookCell(CellKind.Code,
+            "Console.WriteLine(Environment.GetEnvironmentVariable(\"MALLOC_MMAP_THRESHOLD_\") + \" \" + Environment.GetEnvironmentVariable(\"MALLOC_TRIM_THRESHOLD_\"));"));
+        var input = Path.Combine(folder, "env.ipynb");
+        NotebookFile.Save(notebook, input);
+
+        var invocation = await RunNnbProcessAsync(true, "run", input);
+
+        Assert.True(invocation.ExitCode == 0, invocation.Output + invocation.Error);
+        var executed = NotebookFile.Load(RunPlanner.DefaultOutputPath(input));
+        Assert.Equal("33554432 8589934592\n", Assert.IsType<StreamNotebookOutput>(executed.Cells[0].Outputs.Single()).Text);
+    }
+
+    /// <summary>Runs the built nnb executable; <paramref name="withoutAllocatorSettings"/> starts it as a user
+    /// would, without the glibc settings in its environment.</summary>
+    private static async Task<Invocation> RunNnbProcessAsync(bool withoutAllocatorSettings, params string[] args)
     {
         var info = WorkerProtocol.NnbStartInfo(args);
+        if (withoutAllocatorSettings)
+            foreach (var key in WorkerProtocol.MallocEnvironment.Keys) info.Environment.Remove(key);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         using var process = Process.Start(info)!;

@@ -10,7 +10,7 @@ public class HtmlTests
     private static Notebook WithOutputs(params NotebookOutput[] outputs)
     {
         var notebook = new Notebook();
-        notebook.Cells.Add(new NotebookCell(CellKind.Markdown, "# Title <here>\n\nSome *emphasis*."));
+        notebook.Cells.Add(new NotebookCell(CellKind.Markdown, "# Title & <b>here</b>\n\nSome *emphasis*."));
         var cell = new NotebookCell(CellKind.Code, "if (a < b) display(x);") { ExecutionCount = 1 };
         cell.Outputs.AddRange(outputs);
         notebook.Cells.Add(cell);
@@ -30,10 +30,10 @@ public class HtmlTests
             new ExecuteResultNotebookOutput(new MimeBundle { ["text/plain"] = "<not html>" }, new JsonObject(), 1),
             new ErrorNotebookOutput("System.Exception", "bad", ["\u001b[31mSystem.Exception: bad\u001b[0m", "   at Submission#0"]));
 
-        var page = NotebookHtml.RenderPage(notebook, NotebookHtml.TitleOf(notebook, "fallback"), new PageRunInfo("passed", 1, 1, TimeSpan.FromSeconds(1.25)));
+        var page = NotebookHtml.RenderPage(notebook, NotebookHtml.TitleOf(notebook, "fallback"), new PageRunInfo("passed", 1, 1, TimeSpan.FromSeconds(1.5)));
 
-        Assert.Contains("<title>Title &lt;here&gt;</title>", page);
-        Assert.Contains("<h1 id=\"title-here\">Title &lt;here&gt;</h1>", page);
+        Assert.Contains("<title>Title &amp; &lt;b&gt;here&lt;/b&gt;</title>", page);
+        Assert.Contains("<h1 id=\"title-here\">Title &amp; <b>here</b></h1>", page);
         Assert.Contains("<em>emphasis</em>", page);
         Assert.Contains("<code class=\"language-csharp\">if (a &lt; b) display(x);</code>", page);
         Assert.Contains("<pre class=\"output stream stdout\">1 &lt; 2 &amp; done\n</pre>", page);
@@ -41,7 +41,7 @@ public class HtmlTests
         Assert.Contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\"", page);
         Assert.Contains("<pre>&lt;not html&gt;</pre>", page);
         Assert.Contains("<pre class=\"output error\">System.Exception: bad\n   at Submission#0</pre>", page);
-        Assert.Contains("passed · 1/1 cells · 1.3 s", page);
+        Assert.Contains("passed · 1/1 cells · 1.5 s", page);
         Assert.DoesNotContain("<script", page);
     }
 
@@ -55,9 +55,24 @@ public class HtmlTests
         Assert.EndsWith(".min.js", PlotlyJs.ResourceName);
         var marker = PlotlyJs.Script[..200];
         Assert.Equal(1, Count(page, marker));
-        Assert.Equal(2, Count(page, "Plotly.newPlot("));
+        Assert.Equal(2, Count(page, "Plotly.newPlot('"));
         Assert.DoesNotContain("cdn.plot.ly/plotly-2.28.0.min.js\"", page);
         Assert.True(page.IndexOf(marker, StringComparison.Ordinal) < page.IndexOf("Plotly.newPlot('c'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Copies_of_plotly_js_carried_by_chart_outputs_are_replaced_by_the_one_copy_of_the_page()
+    {
+        var embedded = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
+                       PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
+        string Chart(string id) => $"<div id=\"{id}\"></div>{embedded}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
+
+        var page = NotebookHtml.RenderPage(WithOutputs(Html(Chart("a")), Html(Chart("b")), Html(Chart("c"))), "charts", null);
+
+        Assert.Equal(1, Count(page, "* plotly.js v"));
+        Assert.Equal(3, Count(page, "window.Plotly.newPlot('"));
+        Assert.Contains("<div id=\"b\"></div><script type=\"text/javascript\">window.Plotly.newPlot('b', [], {});</script>", page);
+        Assert.True(page.Length < PlotlyJs.Script.Length + 10_000);
     }
 
     [Fact]
@@ -72,7 +87,7 @@ public class HtmlTests
 
         var index = File.ReadAllText(HtmlSite.Write(folder, entries));
 
-        Assert.Contains("<tr><td><a href=\"Q01-first.html\">Q01-first.ipynb</a></td><td>Title &lt;here&gt;</td><td class=\"run passed\">passed</td><td>3/3</td><td>2.0</td></tr>", index);
+        Assert.Contains("<tr><td><a href=\"Q01-first.html\">Q01-first.ipynb</a></td><td>Title &amp; &lt;b&gt;here&lt;/b&gt;</td><td class=\"run passed\">passed</td><td>3/3</td><td>2.0</td></tr>", index);
         Assert.Contains("<a href=\"sub-Q02-second.html\">", index);
         Assert.Contains("1 of 2 passed", index);
         Assert.True(File.Exists(Path.Combine(folder, "sub-Q02-second.html")));

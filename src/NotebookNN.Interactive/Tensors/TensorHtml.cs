@@ -1,0 +1,142 @@
+using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NotebookNN.Interactive.Tensors;
+
+/// <summary>
+/// The HTML view of a tensor: chips (shape, dtype, device, gradient state), a picture when the tensor is
+/// image-shaped, a summarised table for 0-2 dimensions or labelled 2-D slices beyond, and a stats line.
+/// Like <see cref="TensorText"/>, it reads only the elements it shows plus scalar reductions.
+/// </summary>
+public static class TensorHtml
+{
+    /// <summary>The HTML fragment for <paramref name="tensor"/> under the current (or given) print options.</summary>
+    public static string Format(Tensor tensor, TensorPrintOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        options ??= TensorPrintOptions.Current;
+        options.Validate();
+        var sb = new StringBuilder(Html.Style).Append("<div class=\"nnb-out nnb-tensor\">");
+        AppendChips(sb, tensor);
+        if (tensor.numel() == 0)
+            return sb.Append("<div class=\"nnb-stats\">empty tensor</div></div>").ToString();
+        if (TensorImage.IsImageShaped(tensor)) AppendPicture(sb, TensorImage.ToPicture(tensor));
+        var sample = TensorSample.Take(tensor, tensor.numel() > options.Threshold, options.EdgeItems);
+        var formatter = new ElementFormatter(sample, options);
+        if (sample.SampleShape.Length <= 2) AppendTable(sb, sample, formatter, 0);
+        else AppendSlices(sb, sample, formatter);
+        AppendStats(sb, TensorStats.Of(tensor));
+        return sb.Append("</div>").ToString();
+    }
+
+    static void AppendChips(StringBuilder sb, Tensor tensor)
+    {
+        sb.Append("<div class=\"nnb-chips\">")
+          .Append("<span class=\"nnb-chip nnb-shape\">shape ").Append(Html.Escape(TensorText.PythonTuple(tensor.shape))).Append("</span>")
+          .Append("<span class=\"nnb-chip nnb-dtype\">").Append(TensorText.DTypeName(tensor.dtype)).Append("</span>")
+          .Append("<span class=\"nnb-chip nnb-device\">").Append(Html.Escape(TensorText.DeviceName(tensor))).Append("</span>");
+        string grad = tensor.requires_grad ? (tensor.is_leaf ? "requires_grad" : "requires_grad (non-leaf)") : "no grad";
+        sb.Append("<span class=\"nnb-chip nnb-grad\">").Append(grad).Append("</span></div>");
+    }
+
+    static void AppendPicture(StringBuilder sb, Picture picture)
+    {
+        string title = picture.ImagesTotal > 1
+            ? $"{picture.ImagesShown} of {picture.ImagesTotal} images"
+            : "image";
+        if (picture.Stride > 1) title += $", every {picture.Stride}th pixel";
+        sb.Append("<div><img class=\"nnb-picture\" alt=\"").Append(Html.Escape(title)).Append("\" title=\"").Append(Html.Escape(title))
+          .Append("\" width=\"").Append(Math.Max(picture.Width, 64)).Append("\" src=\"").Append(picture.DataUri).Append("\"/></div>");
+    }
+
+    /// <summary>The 0-2 trailing dimensions starting at flat position <paramref name="offset"/> as a table.</summary>
+    static void AppendTable(StringBuilder sb, TensorSample sample, ElementFormatter formatter, long offset)
+    {
+        int dims = Math.Min(2, sample.SampleShape.Length);
+        int first = sample.SampleShape.Length - dims;
+        sb.Append("<table class=\"nnb-table\">");
+        if (dims == 0)
+        {
+            sb.Append("<tr><td>").Append(Html.Escape(formatter.Format((int)offset).Trim())).Append("</td></tr></table>");
+            return;
+        }
+        int colDim = first + dims - 1;
+        long cols = sample.SampleShape[colDim];
+        sb.Append("<thead><tr>").Append(dims == 2 ? "<th></th>" : "");
+        var columnLabels = AxisLabels(sample, colDim).ToList();
+        foreach (var label in columnLabels) sb.Append("<th>").Append(label).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        var rowLabels = dims == 2 ? AxisLabels(sample, first).ToList() : [""];
+        int r = 0;
+        foreach (string rowLabel in rowLabels)
+        {
+            sb.Append("<tr>").Append(dims == 2 ? $"<th>{rowLabel}</th>" : "");
+            if (rowLabel == "⋮")
+            {
+                sb.Append(string.Concat(Enumerable.Repeat("<td>⋮</td>", columnLabels.Count)));
+                sb.Append("</tr>");
+                continue;
+            }
+            for (long c = 0; c < cols; c++)
+            {
+                if (sample.Summarized[colDim] && c == sample.EdgeItems) sb.Append("<td>…</td>");
+                sb.Append("<td>").Append(Html.Escape(formatter.Format((int)(offset + r * cols + c)).Trim())).Append("</td>");
+            }
+            sb.Append("</tr>");
+            r++;
+        }
+        sb.Append("</tbody></table>");
+    }
+
+    /// <summary>The real indices along a dimension of the sample, with an ellipsis where it was summarised.</summary>
+    static IEnumerable<string> AxisLabels(TensorSample sample, int dim)
+    {
+        for (long i = 0; i < sample.SampleShape[dim]; i++)
+        {
+            if (sample.Summarized[dim] && i == sample.EdgeItems) yield return dim == sample.SampleShape.Length - 1 ? "…" : "⋮";
+            yield return RealIndex(sample, dim, i).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    static long RealIndex(TensorSample sample, int dim, long i) =>
+        sample.Summarized[dim] && i >= sample.EdgeItems ? sample.Shape[dim] - 2L * sample.EdgeItems + i : i;
+
+    /// <summary>Tensors of 3+ dimensions: one table per shown index of the leading dimensions, labelled [i, j, :, :].</summary>
+    static void AppendSlices(StringBuilder sb, TensorSample sample, ElementFormatter formatter)
+    {
+        int leading = sample.SampleShape.Length - 2;
+        long sliceSize = sample.SampleShape[^1] * sample.SampleShape[^2];
+        long sliceCount = 1;
+        for (int d = 0; d < leading; d++) sliceCount *= sample.SampleShape[d];
+        bool anySkipped = Enumerable.Range(0, leading).Any(d => sample.Summarized[d]);
+        sb.Append("<div class=\"nnb-slices\">");
+        for (long s = 0; s < sliceCount; s++)
+        {
+            var index = new long[leading];
+            long rest = s;
+            for (int d = leading - 1; d >= 0; d--)
+            {
+                index[d] = RealIndex(sample, d, rest % sample.SampleShape[d]);
+                rest /= sample.SampleShape[d];
+            }
+            sb.Append("<div class=\"nnb-slice\"><div class=\"nnb-slice-label\">[")
+              .Append(string.Join(", ", index)).Append(", :, :]</div>");
+            AppendTable(sb, sample, formatter, s * sliceSize);
+            sb.Append("</div>");
+        }
+        sb.Append("</div>");
+        if (anySkipped)
+            sb.Append("<div class=\"nnb-stats\">leading dimensions summarised: showing the first and last ")
+              .Append(sample.EdgeItems).Append(" indices of each</div>");
+    }
+
+    static void AppendStats(StringBuilder sb, TensorStats s)
+    {
+        sb.Append("<div class=\"nnb-stats\">")
+          .Append("min ").Append(Html.Number(s.Min)).Append(" · max ").Append(Html.Number(s.Max))
+          .Append(" · mean ").Append(Html.Number(s.Mean)).Append(" · std ").Append(Html.Number(s.Std))
+          .Append(" · NaN ").Append(s.NaNCount).Append(" · Inf ").Append(s.InfCount)
+          .Append("</div>");
+    }
+}
