@@ -242,6 +242,22 @@ class ProtocolTests(unittest.TestCase):
         self.assertIn("first", displays[0]["data"]["text/plain"])
         self.assertIn("second", updates[0]["data"]["text/plain"])
 
+    def test_interrupt_while_waiting_for_input_ends_the_cell_and_the_kernel_keeps_serving(self):
+        msg_id = self.k.kc.execute("var never = Console.ReadLine();", allow_stdin=True)
+        self.assertEqual("input_request", self.k.kc.get_stdin_msg(timeout=TIMEOUT)["msg_type"])
+        self.k.km.interrupt_kernel()
+        reply = self.k.reply_to(msg_id, timeout=TIMEOUT)
+        self.assertEqual("error", reply["content"]["status"])
+        self.assertEqual("12", self.k.value_of("3 * 4"))
+        # stdin still works after an interrupted read.
+        self.test_console_readline_asks_the_front_end_when_stdin_is_allowed()
+
+    def test_readline_without_allowed_stdin_reads_nothing(self):
+        reply, messages = self.k.run('var none = Console.ReadLine(); none == null ? "no input" : "got " + none', allow_stdin=False)
+        self.assertEqual("ok", reply["content"]["status"])
+        results = [m for m in messages if m["msg_type"] == "execute_result"]
+        self.assertEqual("no input", results[0]["content"]["data"]["text/plain"])
+
     def test_is_complete_reports_indent_for_incomplete_code(self):
         self.k.kc.is_complete("if (true) {")
         reply = self.k.kc.get_shell_msg(timeout=TIMEOUT)

@@ -43,9 +43,6 @@ public sealed partial class KernelServer : IDisposable
         _codec = new WireCodec(new MessageSigner(connection.Key));
     }
 
-    /// <summary>Whether the last shutdown_request asked for a restart (the front end then starts a new process).</summary>
-    public bool RestartRequested { get; private set; }
-
     /// <summary>Binds the five sockets, serves until a shutdown_request (or <see cref="Stop"/>), then releases them.</summary>
     public void Run()
     {
@@ -148,7 +145,6 @@ public sealed partial class KernelServer : IDisposable
     private void Shutdown(RouterSocket socket, JupyterMessage message)
     {
         bool restart = message.Content["restart"] is JsonValue value && value.TryGetValue(out bool r) && r;
-        RestartRequested = restart;
         Reply(socket, message, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
         // The front end restarts a kernel by starting a new process after this one exits, so restart and plain
         // shutdown both end the process; a fresh process is the reset engine state.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using NetMQ;
 using NetMQ.Sockets;
@@ -7,19 +8,20 @@ namespace NotebookNN.Kernel.Jupyter;
 /// <summary>
 /// The stdin channel: when user code reads a line, the kernel asks the front end that sent the running
 /// execute_request (input_request, routed with that request's identities) and waits for its input_reply.
-/// Only the thread running user code asks, one question at a time; a lock hands the socket over safely.
+/// The socket lives on its own thread; the thread running user code only waits for the answer in managed code,
+/// so an interrupt can stop it at once and never aborts a thread in the middle of socket I/O.
 /// </summary>
 public sealed class StdinChannel : IDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly RouterSocket _socket;
     private readonly WireCodec _codec;
     private readonly string _session;
     private readonly TextWriter _log;
-    private readonly Lock _lock = new();
-    private volatile bool _cancelled;
-    private bool _disposed;
+    private readonly BlockingCollection<PendingInput> _requests = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SocketThread<RouterSocket> _thread;
+    private volatile PendingInput? _waiting;
 
     public StdinChannel(string endpoint, WireCodec codec, string session, TextWriter log)
     {
@@ -29,17 +31,7 @@ public sealed class StdinChannel : IDisposable
         _codec = codec;
         _session = session;
         _log = log;
-        _socket = new RouterSocket();
-        _socket.Options.Linger = TimeSpan.FromMilliseconds(200);
-        try
-        {
-            _socket.Bind(endpoint);
-        }
-        catch (Exception e)
-        {
-            _socket.Dispose();
-            throw new InvalidOperationException($"Could not bind the stdin socket on {endpoint}: {e.Message}", e);
-        }
+        _thread = new SocketThread<RouterSocket>("jupyter-stdin", () => new RouterSocket(), endpoint, Serve, _stopping.Token);
     }
 
     /// <summary>
@@ -50,49 +42,77 @@ public sealed class StdinChannel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(parent);
-        lock (_lock)
+        var pending = new PendingInput(JupyterMessage.Create("input_request", new JsonObject { ["prompt"] = prompt, ["password"] = password }, parent, _session));
+        _waiting = pending;
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _cancelled = false;
-            // A reply to an earlier, abandoned question must not answer this one.
-            var stale = new List<byte[]>();
-            while (_socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref stale))
-                _log.WriteLine("[nnb kernel] stdin: discarded a message that arrived while no input was requested");
-            var request = JupyterMessage.Create("input_request", new JsonObject { ["prompt"] = prompt, ["password"] = password }, parent, _session);
-            _socket.SendMultipartBytes(_codec.Encode(request));
-            var frames = new List<byte[]>();
-            while (!_cancelled)
-            {
-                if (!_socket.TryReceiveMultipartBytes(PollInterval, ref frames))
-                    continue;
-                if (!_codec.TryDecode(frames, out var reply, out var error))
-                {
-                    _log.WriteLine($"[nnb kernel] stdin: dropped a message: {error}");
-                    continue;
-                }
-                if (reply!.MessageType != "input_reply")
-                {
-                    _log.WriteLine($"[nnb kernel] stdin: ignored unexpected {reply.MessageType}");
-                    continue;
-                }
-                return reply.Content["value"] is JsonValue value && value.TryGetValue(out string? text) ? text : "";
-            }
-            return null;
+            _requests.Add(pending);
         }
+        catch (InvalidOperationException)
+        {
+            return null; // the channel is closing
+        }
+        // Short waits keep the waiting thread returning to managed code, where an interrupt's abort lands.
+        while (!pending.Answered.Wait(PollInterval))
+            if (pending.Cancelled)
+                return null;
+        return pending.Value;
     }
 
     /// <summary>Makes a pending <see cref="RequestInput"/> return null soon; safe from any thread.</summary>
-    public void CancelPending() => _cancelled = true;
+    public void CancelPending()
+    {
+        if (_waiting is { } pending)
+            pending.Cancelled = true;
+    }
+
+    private void Serve(RouterSocket socket)
+    {
+        var token = _stopping.Token;
+        var frames = new List<byte[]>();
+        PendingInput? current = null;
+        while (!token.IsCancellationRequested)
+        {
+            if (_requests.TryTake(out var next))
+            {
+                // A reply to an earlier, abandoned question must not answer this one.
+                while (socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
+                    _log.WriteLine("[nnb kernel] stdin: discarded a message that arrived while no input was requested");
+                current = next;
+                socket.SendMultipartBytes(_codec.Encode(current.Request));
+            }
+            if (!socket.TryReceiveMultipartBytes(PollInterval, ref frames))
+                continue;
+            if (!_codec.TryDecode(frames, out var reply, out var error))
+            {
+                _log.WriteLine($"[nnb kernel] stdin: dropped a message: {error}");
+                continue;
+            }
+            if (reply!.MessageType != "input_reply" || current is null || current.Cancelled)
+            {
+                _log.WriteLine($"[nnb kernel] stdin: ignored {reply.MessageType} (no input is being waited for)");
+                continue;
+            }
+            current.Value = reply.Content["value"] is JsonValue value && value.TryGetValue(out string? text) ? text : "";
+            current.Answered.Set();
+            current = null;
+        }
+    }
 
     public void Dispose()
     {
-        _cancelled = true;
-        lock (_lock)
-        {
-            if (_disposed)
-                return;
-            _disposed = true;
-            _socket.Dispose();
-        }
+        CancelPending();
+        _requests.CompleteAdding();
+        _stopping.Cancel();
+        _thread.Join(TimeSpan.FromSeconds(1));
+        _stopping.Dispose();
+    }
+
+    private sealed class PendingInput(JupyterMessage request)
+    {
+        public JupyterMessage Request { get; } = request;
+        public ManualResetEventSlim Answered { get; } = new();
+        public volatile bool Cancelled;
+        public string? Value;
     }
 }

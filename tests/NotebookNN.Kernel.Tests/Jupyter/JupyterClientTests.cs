@@ -56,6 +56,22 @@ public class JupyterClientTests(ITestOutputHelper output)
         Assert.Matches(@"\nOK( \(skipped=\d+\))?\s*$", log);
     }
 
+    [Fact]
+    public async Task Sys_prefix_scope_is_a_data_directory_that_jupyter_searches()
+    {
+        var start = new ProcessStartInfo("jupyter") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add("--paths");
+        start.ArgumentList.Add("--json");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start jupyter.");
+        var paths = System.Text.Json.Nodes.JsonNode.Parse(await process.StandardOutput.ReadToEndAsync())!;
+        await process.WaitForExitAsync();
+        var dataDirectories = paths["data"]!.AsArray().Select(node => Path.GetFullPath((string)node!)).ToList();
+
+        string kernels = KernelSpecInstaller.KernelsDirectory(KernelSpecScope.SysPrefix, null);
+        Assert.Equal("kernels", Path.GetFileName(kernels));
+        Assert.Contains(Path.GetDirectoryName(kernels)!, dataDirectories);
+    }
+
     private static string Quote(string part) => part.Contains(' ') || part.Contains('\'') ? "'" + part.Replace("'", "'\\''") + "'" : part;
 
     private static string RepositoryRoot()
