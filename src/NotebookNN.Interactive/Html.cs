@@ -13,7 +13,7 @@ internal static class Html
         double.IsNaN(value) ? "nan"
         : double.IsPositiveInfinity(value) ? "inf"
         : double.IsNegativeInfinity(value) ? "-inf"
-        : value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        : value.ToString("G" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture).Replace('E', 'e');
 
     /// <summary>A fraction as a percentage with one decimal.</summary>
     public static string Percent(double fraction) =>

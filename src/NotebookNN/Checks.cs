@@ -12,6 +12,38 @@ namespace NotebookNN;
 /// </summary>
 public static class Checks
 {
+    static readonly AsyncLocal<bool> ValueChecksOff = new();
+
+    /// <summary>
+    /// Whether checks that read tensor <em>values</em> (probability ranges, finiteness, label ranges, 0/1 targets, row
+    /// sums) run. Shape, dtype and argument checks always run. True unless inside <see cref="WithoutValueChecks"/>.
+    /// </summary>
+    public static bool ValueChecksEnabled => !ValueChecksOff.Value;
+
+    /// <summary>
+    /// Turns off the value-reading checks on this logical thread until the returned scope is disposed. Each such check
+    /// copies a scalar from the device, which on a GPU waits for the queued work; a training loop that has validated its
+    /// first batch can skip them for the rest. Outside the scope everything is checked again.
+    /// </summary>
+    public static IDisposable WithoutValueChecks()
+    {
+        bool previous = ValueChecksOff.Value;
+        ValueChecksOff.Value = true;
+        return new Restore(() => ValueChecksOff.Value = previous);
+    }
+
+    sealed class Restore(Action restore) : IDisposable
+    {
+        bool _done;
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            restore();
+        }
+    }
+
     /// <summary>Throws when <paramref name="tensor"/> is null.</summary>
     public static Tensor NotNull(Tensor? tensor, string name)
     {
@@ -44,17 +76,21 @@ public static class Checks
     public static void Finite(Tensor tensor, string name)
     {
         NotNull(tensor, name);
-        if (!torch.is_floating_point(tensor) || tensor.numel() == 0) return;
+        if (!ValueChecksEnabled || !torch.is_floating_point(tensor) || tensor.numel() == 0) return;
         using var _ = NewDisposeScope();
         if (!torch.isfinite(tensor).all().item<bool>())
-        {
-            long nan = torch.isnan(tensor).sum().item<long>();
-            long inf = torch.isinf(tensor).sum().item<long>();
-            throw new ArgumentException(
-                $"'{name}' contains {nan} NaN and {inf} infinite value(s): the model or the data produced them " +
-                "(a log of 0, a division by 0, a diverged training run); fix the source before computing this.",
-                name);
-        }
+            ThrowNotFinite(tensor, name);
+    }
+
+    static void ThrowNotFinite(Tensor tensor, string name)
+    {
+        using var _ = NewDisposeScope();
+        long nan = torch.isnan(tensor).sum().item<long>();
+        long inf = torch.isinf(tensor).sum().item<long>();
+        throw new ArgumentException(
+            $"'{name}' contains {nan} NaN and {inf} infinite value(s): the model or the data produced them " +
+            "(a log of 0, a division by 0, a diverged training run); fix the source before computing this.",
+            name);
     }
 
     /// <summary>
@@ -67,9 +103,9 @@ public static class Checks
     public static void Probabilities(Tensor tensor, string name, string? logitsAlternative = null)
     {
         FloatingPoint(tensor, name);
-        if (tensor.numel() == 0) return;
-        Finite(tensor, name);
+        if (!ValueChecksEnabled || tensor.numel() == 0) return;
         var (min, max) = MinMax(tensor);
+        if (!double.IsFinite(min) || !double.IsFinite(max)) ThrowNotFinite(tensor, name);
         if (min < 0.0 || max > 1.0)
         {
             string fix = logitsAlternative is null
@@ -89,7 +125,7 @@ public static class Checks
     public static void RowsSumToOne(Tensor probabilities, string name, double tolerance = 1e-4)
     {
         Probabilities(probabilities, name);
-        if (probabilities.numel() == 0) return;
+        if (!ValueChecksEnabled || probabilities.numel() == 0) return;
         using var _ = NewDisposeScope();
         var sums = probabilities.to_type(ScalarType.Float64).sum(-1);
         double worst = (sums - 1.0).abs().max().item<double>();
@@ -171,7 +207,7 @@ public static class Checks
         IntegerLabels(labels, name);
         if (numClasses < 1)
             throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "The number of classes must be at least 1.");
-        if (labels.numel() == 0) return;
+        if (!ValueChecksEnabled || labels.numel() == 0) return;
         using var _ = NewDisposeScope();
         var flat = labels.flatten();
         var bad = (flat < 0).logical_or(flat >= numClasses);
@@ -193,7 +229,7 @@ public static class Checks
     public static void BinaryTargets(Tensor targets, string name)
     {
         NotNull(targets, name);
-        if (targets.numel() == 0) return;
+        if (!ValueChecksEnabled || targets.numel() == 0) return;
         using var _ = NewDisposeScope();
         var t = targets.to_type(ScalarType.Float64);
         var bad = (t != 0.0).logical_and(t != 1.0);
@@ -213,9 +249,9 @@ public static class Checks
     public static void TargetsInUnitInterval(Tensor targets, string name)
     {
         NotNull(targets, name);
-        if (targets.numel() == 0) return;
-        Finite(targets, name);
+        if (!ValueChecksEnabled || targets.numel() == 0) return;
         var (min, max) = MinMax(targets);
+        if (!double.IsFinite(min) || !double.IsFinite(max)) ThrowNotFinite(targets, name);
         if (min < 0.0 || max > 1.0)
             throw new ArgumentException(
                 $"'{name}' must hold targets in [0, 1] (0/1 labels or soft labels), but its values run from {Num(min)} to {Num(max)}: " +
@@ -295,11 +331,14 @@ public static class Checks
     /// <summary>A number formatted for messages: invariant culture, round-trippable, short when it can be.</summary>
     public static string Num(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
+    // One device-to-host copy for both ends of the range; NaN propagates into min and max, so it also flags non-finite values.
     static (double Min, double Max) MinMax(Tensor tensor)
     {
         using var _ = NewDisposeScope();
-        var t = tensor.to_type(ScalarType.Float64);
-        return (t.min().item<double>(), t.max().item<double>());
+        var t = tensor.detach();
+        var both = torch.stack([t.min(), t.max()]).to_type(ScalarType.Float64).cpu();
+        var values = both.data<double>();
+        return (values[0], values[1]);
     }
 
     // The common shape mistakes have a one-line fix; name it when the shapes show which one was made.

@@ -66,6 +66,31 @@ public static class NN
         return device;
     }
 
+    /// <summary>Whether a CUDA device is usable in this process (the CUDA build of TorchSharp and a visible GPU).</summary>
+    public static bool CudaAvailable => torch.cuda.is_available();
+
+    /// <summary>The number of intra-op CPU threads torch uses.</summary>
+    public static int Threads => torch.get_num_threads();
+
+    /// <summary>
+    /// A new CPU torch generator for the library's shuffles, seeded with <paramref name="seed"/>, or with a draw from
+    /// <see cref="Random"/> when null (so it repeats after <see cref="Seed"/> without repeating between calls).
+    /// </summary>
+    public static Generator NewGenerator(int? seed = null) => new((ulong)(uint)(seed ?? Random.Next()), CPU);
+
+    /// <summary>
+    /// One line describing the settings, for a notebook's first output: device, seed, threads, CUDA and the
+    /// TorchSharp version.
+    /// </summary>
+    public static string Describe()
+    {
+        string cuda = CudaAvailable
+            ? $"CUDA available ({torch.cuda.device_count().ToString(System.Globalization.CultureInfo.InvariantCulture)} device(s))"
+            : "CUDA not available";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"device {Device}, seed {CurrentSeed}, {Threads} CPU thread(s), {cuda}, TorchSharp {typeof(torch).Assembly.GetName().Version}");
+    }
+
     /// <summary>Sets the number of intra-op CPU threads torch uses.</summary>
     public static void SetThreads(int threads)
     {

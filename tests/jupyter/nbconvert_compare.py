@@ -6,8 +6,9 @@ Usage (from the repository root, with Debian's python):
   /usr/bin/python3 tests/jupyter/nbconvert_compare.py notebooks/a.ipynb notebooks/b.ipynb ...
 Options:
   --nnb CMD          how to run nnb (default: $NNB, else the built apphost), e.g. "dotnet path/nnb.dll"
-  --run-template T   the `nnb run` command line; {nnb} {notebook} {output} are filled in
-                     (default: "{nnb} run {notebook} --output {output}")
+  --run-template T   the `nnb run` command line; {nnb} {notebook} {output_dir} are filled in
+                     (default: "{nnb} run {notebook} --output-dir {output_dir}"); the executed copy is the
+                     .ipynb named like the notebook that it writes under output_dir
   --timeout SECONDS  per-cell timeout given to nbconvert (default 600)
   --keep DIR         keep both executed copies in DIR for inspection
 Exit status: 0 when every notebook matched, 1 when any differed or failed to run.
@@ -97,14 +98,15 @@ def execute_with_nbconvert(notebook, out_dir, timeout, env):
 
 
 def execute_with_nnb_run(notebook, out_dir, nnb, template):
-    target = out_dir / "nnb-run.ipynb"
+    target_dir = out_dir / "nnb-run"
     argv = []
     for token in shlex.split(template):
-        argv.extend(nnb if token == "{nnb}" else [token.format(notebook=notebook, output=target)])
+        argv.extend(nnb if token == "{nnb}" else [token.format(notebook=notebook, output_dir=target_dir)])
     run(argv, cwd=notebook.parent)
-    if not target.exists():
-        raise RuntimeError(f"`{shlex.join(argv)}` wrote no notebook at {target}; check --run-template")
-    return target
+    written = sorted(target_dir.rglob(notebook.stem + ".ipynb"))
+    if len(written) != 1:
+        raise RuntimeError(f"`{shlex.join(argv)}` wrote {len(written)} notebooks named {notebook.stem}.ipynb under {target_dir}; check --run-template")
+    return written[0]
 
 
 def describe_difference(expected, actual):
@@ -124,7 +126,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     parser.add_argument("--nnb", default=None)
-    parser.add_argument("--run-template", default="{nnb} run {notebook} --output {output}")
+    parser.add_argument("--run-template", default="{nnb} run {notebook} --output-dir {output_dir}")
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--keep", type=pathlib.Path, default=None)
     args = parser.parse_args()

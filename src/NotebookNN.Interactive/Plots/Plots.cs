@@ -1,4 +1,8 @@
 using System.Globalization;
+using NotebookNN.Calibration;
+using NotebookNN.Metrics;
+using NotebookNN.Training;
+using NotebookNN.Uncertainty;
 using Plotly.NET;
 using TorchSharp;
 using static NotebookNN.Interactive.Plots.ChartParts;
@@ -68,6 +72,46 @@ public static class Plots
         return Chart(layout, traces);
     }
 
+    /// <summary>The spread of the MC dropout samples of a <see cref="PredictiveDistribution"/> for chosen inputs.</summary>
+    public static GenericChart McDropoutSpread(PredictiveDistribution distribution, IReadOnlyList<int> inputs, IReadOnlyList<string> classNames, IReadOnlyList<string>? inputNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        return McDropoutSpread(distribution.Samples, inputs, classNames, inputNames);
+    }
+
+    /// <summary>
+    /// Histograms of predictive entropy or mutual information for two groups of inputs run through MC dropout (or a
+    /// deep ensemble), e.g. in-distribution vs out-of-distribution.
+    /// </summary>
+    public static GenericChart UncertaintyHistogram(PredictiveDistribution groupA, PredictiveDistribution groupB,
+        UncertaintyMeasure measure = UncertaintyMeasure.PredictiveEntropy, string groupAName = "in-distribution", string groupBName = "out-of-distribution", int bins = 30)
+    {
+        ArgumentNullException.ThrowIfNull(groupA);
+        ArgumentNullException.ThrowIfNull(groupB);
+        Tensor Pick(PredictiveDistribution d) => measure switch
+        {
+            UncertaintyMeasure.PredictiveEntropy => d.PredictiveEntropy,
+            UncertaintyMeasure.MutualInformation => d.MutualInformation,
+            UncertaintyMeasure.ExpectedEntropy => d.ExpectedEntropy,
+            UncertaintyMeasure.VariationRatio => d.VariationRatio,
+            _ => throw new ArgumentOutOfRangeException(nameof(measure), measure, "Unknown uncertainty measure."),
+        };
+        string label = measure switch
+        {
+            UncertaintyMeasure.PredictiveEntropy => "predictive entropy (nats)",
+            UncertaintyMeasure.MutualInformation => "mutual information (nats)",
+            UncertaintyMeasure.ExpectedEntropy => "expected entropy (nats)",
+            _ => "variation ratio",
+        };
+        return UncertaintyHistogram(ToHost(Pick(groupA)), ToHost(Pick(groupB)), label, groupAName, groupBName, bins);
+    }
+
+    static double[] ToHost(Tensor values)
+    {
+        using var scope = torch.NewDisposeScope();
+        return values.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+    }
+
     /// <summary>
     /// Overlaid histograms of an uncertainty measure (predictive entropy, mutual information, ...) for two groups of
     /// inputs, e.g. in-distribution vs out-of-distribution. Both use the same bins and are normalised to probability,
@@ -97,94 +141,82 @@ public static class Plots
     // ---------------- calibration ----------------
 
     /// <summary>
-    /// A reliability diagram: per confidence bin the accuracy (bars) and the gap to the bin's mean confidence
-    /// (red: over- or under-confidence), the diagonal of perfect calibration, a histogram of the confidences below,
-    /// and the expected calibration error (ECE) in the title.
+    /// Draws a reliability diagram computed by <see cref="Reliability"/>: per bin the accuracy (or fraction of
+    /// positives) as bars, the gap to the bin's mean confidence (red: over- or under-confidence), the diagonal of
+    /// perfect calibration, a histogram of the predictions per bin below, and the ECE in the title.
     /// </summary>
-    /// <param name="confidences">The confidence of each prediction (the predicted class's probability), in [0, 1].</param>
-    /// <param name="correct">Whether each prediction was right.</param>
-    /// <param name="bins">Equal-width bins over [0, 1]; bin b holds confidences in (b/B, (b+1)/B] (0 goes to the first).</param>
-    public static GenericChart ReliabilityDiagramFromConfidences(IReadOnlyList<double> confidences, IReadOnlyList<bool> correct, int bins = 10)
+    public static GenericChart ReliabilityDiagram(Calibration.ReliabilityDiagram diagram)
     {
-        var r = ReliabilityBins.Compute(confidences, correct, bins);
-        double width = 1.0 / bins;
-        var centers = Enumerable.Range(0, bins).Select(b => (b + 0.5) * width).ToArray();
-        var filled = Enumerable.Range(0, bins).Where(b => r.Counts[b] > 0).ToArray();
-        var accuracy = Trace("bar", ("x", filled.Select(b => centers[b]).ToArray()), ("y", filled.Select(b => r.Accuracy[b]).ToArray()),
-            ("width", width * 0.95), ("name", "accuracy"), ("marker", Obj(("color", Accent))));
-        var gap = Trace("bar", ("x", filled.Select(b => centers[b]).ToArray()), ("base", filled.Select(b => r.Accuracy[b]).ToArray()),
-            ("y", filled.Select(b => r.Confidence[b] - r.Accuracy[b]).ToArray()), ("width", width * 0.95), ("name", "gap to confidence"),
-            ("marker", Obj(("color", "rgba(208,96,74,0.45)"), ("line", Obj(("color", Warm), ("width", 1))))));
+        ArgumentNullException.ThrowIfNull(diagram);
+        var bins = diagram.Bins;
+        if (bins.Count == 0) throw new ArgumentException("The diagram has no bins.", nameof(diagram));
+        var centers = bins.Select(b => (b.Lower + b.Upper) / 2).ToArray();
+        var widths = bins.Select(b => (b.Upper - b.Lower) * 0.95).ToArray();
+        var filled = Enumerable.Range(0, bins.Count).Where(i => bins[i].Count > 0).ToArray();
+        string observed = diagram.TopLabel ? "accuracy" : "fraction of positives";
+        var accuracy = Trace("bar", ("x", filled.Select(i => centers[i]).ToArray()), ("y", filled.Select(i => bins[i].ObservedFrequency).ToArray()),
+            ("width", filled.Select(i => widths[i]).ToArray()), ("name", observed), ("marker", Obj(("color", Accent))));
+        var gap = Trace("bar", ("x", filled.Select(i => centers[i]).ToArray()), ("base", filled.Select(i => bins[i].ObservedFrequency).ToArray()),
+            ("y", filled.Select(i => bins[i].MeanConfidence - bins[i].ObservedFrequency).ToArray()), ("width", filled.Select(i => widths[i]).ToArray()),
+            ("name", "gap to confidence"), ("marker", Obj(("color", "rgba(208,96,74,0.45)"), ("line", Obj(("color", Warm), ("width", 1))))));
         var diagonal = Trace("scatter", ("x", new[] { 0.0, 1.0 }), ("y", new[] { 0.0, 1.0 }), ("mode", "lines"), ("name", "perfect calibration"),
             ("line", Obj(("dash", "dash"), ("color", Grey))));
-        var histogram = Trace("bar", ("x", centers), ("y", r.Counts.Select(c => (double)c).ToArray()), ("width", width * 0.95),
+        var histogram = Trace("bar", ("x", centers), ("y", bins.Select(b => (double)b.Count).ToArray()), ("width", widths),
             ("name", "predictions per bin"), ("yaxis", "y2"), ("marker", Obj(("color", Grey))));
-        var layout = Layout(("title", Title($"Reliability diagram (ECE = {r.Ece.ToString("0.0000", CultureInfo.InvariantCulture)}, {bins} bins, n = {confidences.Count})")),
-            ("barmode", "overlay"),
-            ("xaxis", Axis("confidence", ("range", new[] { 0.0, 1.0 }), ("anchor", "y2"))),
-            ("yaxis", Axis("accuracy", ("range", new[] { 0.0, 1.0 }), ("domain", new[] { 0.32, 1.0 }))),
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"Reliability diagram (ECE = {diagram.ExpectedCalibrationError:0.0000}, {bins.Count} bins, n = {diagram.Samples})");
+        var layout = Layout(("title", Title(title)), ("barmode", "overlay"),
+            ("xaxis", Axis(diagram.TopLabel ? "confidence" : "predicted probability of class 1", ("range", new[] { 0.0, 1.0 }), ("anchor", "y2"))),
+            ("yaxis", Axis(observed, ("range", new[] { 0.0, 1.0 }), ("domain", new[] { 0.32, 1.0 }))),
             ("yaxis2", Axis("count", ("domain", new[] { 0.0, 0.22 }), ("anchor", "x"))),
             ("height", 560));
         return Chart(layout, [accuracy, gap, diagonal, histogram]);
     }
 
     /// <summary>
-    /// The reliability diagram of a classifier's probabilities against the true labels: [N, C] softmax rows (confidence
-    /// = the largest probability, correct = argmax equals the label) or [N] binary P(class 1) (confidence = max(p, 1-p),
-    /// prediction = p ≥ 0.5).
+    /// The top-label reliability diagram of a classifier's scores against the true labels (see
+    /// <see cref="Reliability.TopLabel"/>): (N, C) softmax rows or logits, or (N) binary scores.
     /// </summary>
-    public static GenericChart ReliabilityDiagram(Tensor probabilities, Tensor labels, int bins = 10)
-    {
-        var (confidences, correct) = ConfidenceAndCorrectness(probabilities, labels);
-        return ReliabilityDiagramFromConfidences(confidences, correct, bins);
-    }
+    /// <param name="scores">The model's outputs.</param>
+    /// <param name="labels">Integer class labels (N).</param>
+    /// <param name="kind">Whether <paramref name="scores"/> are logits or probabilities (the caller says which).</param>
+    /// <param name="bins">Equal-width bins over [0, 1].</param>
+    public static GenericChart ReliabilityDiagram(Tensor scores, Tensor labels, ScoreKind kind, int bins = 15) =>
+        ReliabilityDiagram(Reliability.TopLabel(scores, labels, kind, bins));
 
-    internal static (double[] Confidences, bool[] Correct) ConfidenceAndCorrectness(Tensor probabilities, Tensor labels)
+    /// <summary>
+    /// The reliability diagram of predictions given as their confidence (the predicted class's probability) and
+    /// whether each was right: binned with <see cref="Reliability"/>'s rule, accuracy per bin.
+    /// </summary>
+    public static GenericChart ReliabilityDiagramFromConfidences(IReadOnlyList<double> confidences, IReadOnlyList<bool> correct, int bins = 15)
     {
-        ArgumentNullException.ThrowIfNull(probabilities);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (probabilities.dim() is not (1 or 2))
-            throw new ArgumentException($"Expected probabilities of shape [N, C] or [N], got [{string.Join(", ", probabilities.shape)}].", nameof(probabilities));
-        if (labels.dim() != 1 || labels.shape[0] != probabilities.shape[0])
-            throw new ArgumentException($"Expected one label per row: labels have shape [{string.Join(", ", labels.shape)}] for {probabilities.shape[0]} rows.", nameof(labels));
+        ArgumentNullException.ThrowIfNull(confidences);
+        ArgumentNullException.ThrowIfNull(correct);
+        if (confidences.Count != correct.Count)
+            throw new ArgumentException($"Got {confidences.Count} confidences but {correct.Count} correctness flags: give one per prediction.");
         using var scope = torch.NewDisposeScope();
-        var p = probabilities.detach().to_type(ScalarType.Float64);
-        var y = labels.detach().to_type(ScalarType.Int64).to(p.device);
-        Tensor confidence, predicted;
-        if (p.dim() == 1)
-        {
-            predicted = p.ge(0.5).to_type(ScalarType.Int64);
-            confidence = torch.maximum(p, 1 - p);
-        }
-        else
-        {
-            var (values, indices) = p.max(1);
-            confidence = values;
-            predicted = indices;
-        }
-        var conf = confidence.cpu().contiguous().data<double>().ToArray();
-        var ok = predicted.eq(y).cpu().contiguous().data<bool>().ToArray();
-        return (conf, ok);
+        // Binning confidence against "was right" is the positive-class diagram of (confidence, correct).
+        var diagram = Reliability.PositiveClass(torch.tensor(confidences.ToArray()), torch.tensor(correct.Select(c => c ? 1L : 0L).ToArray()),
+            ScoreKind.Probabilities, bins);
+        return ReliabilityDiagram(diagram with { TopLabel = true });
     }
 
     // ---------------- ROC ----------------
 
     /// <summary>
-    /// A ROC curve from its points (as sklearn's roc_curve returns them: thresholds decreasing), with the AUC in the
-    /// legend and title, the chance diagonal, and the operating point of <paramref name="threshold"/> marked.
+    /// A ROC curve (from <see cref="Curves.Roc"/>) with the AUC in the legend and title, the chance diagonal, and the
+    /// operating point of <paramref name="threshold"/> (a score threshold: predict positive when score ≥ it) marked.
     /// </summary>
-    public static GenericChart Roc(IReadOnlyList<double> fpr, IReadOnlyList<double> tpr, IReadOnlyList<double> thresholds, double? threshold = null)
+    public static GenericChart Roc(RocCurve curve, double? threshold = null)
     {
-        ArgumentNullException.ThrowIfNull(fpr);
-        ArgumentNullException.ThrowIfNull(tpr);
-        ArgumentNullException.ThrowIfNull(thresholds);
-        if (fpr.Count != tpr.Count || fpr.Count != thresholds.Count || fpr.Count < 2)
-            throw new ArgumentException($"fpr, tpr and thresholds need the same length (at least 2); got {fpr.Count}, {tpr.Count}, {thresholds.Count}.");
-        double auc = TrapezoidArea(fpr, tpr);
-        string aucText = auc.ToString("0.000", CultureInfo.InvariantCulture);
+        ArgumentNullException.ThrowIfNull(curve);
+        var (fpr, tpr, thresholds) = (curve.Fpr, curve.Tpr, curve.Thresholds);
+        if (fpr.Length != tpr.Length || fpr.Length != thresholds.Length || fpr.Length < 2)
+            throw new ArgumentException($"fpr, tpr and thresholds need the same length (at least 2); got {fpr.Length}, {tpr.Length}, {thresholds.Length}.", nameof(curve));
+        string aucText = curve.Auc.ToString("0.000", CultureInfo.InvariantCulture);
         var traces = new List<Trace>
         {
-            Trace("scatter", ("x", fpr.ToArray()), ("y", tpr.ToArray()), ("mode", "lines"), ("name", $"ROC (AUC = {aucText})"),
+            Trace("scatter", ("x", fpr), ("y", tpr), ("mode", "lines"), ("name", $"ROC (AUC = {aucText})"),
                 ("line", Obj(("color", Accent), ("width", 2))), ("text", thresholds.Select(t => "threshold " + Num(t)).ToArray())),
             Trace("scatter", ("x", new[] { 0.0, 1.0 }), ("y", new[] { 0.0, 1.0 }), ("mode", "lines"), ("name", "chance"),
                 ("line", Obj(("dash", "dash"), ("color", Grey)))),
@@ -204,6 +236,19 @@ public static class Plots
         return Chart(layout, traces);
     }
 
+    /// <summary>The ROC curve of binary scores (probabilities or logits of class 1) against 0/1 labels.</summary>
+    public static GenericChart Roc(Tensor scores, Tensor labels, double? threshold = null) =>
+        Roc(Curves.Roc(scores, labels), threshold);
+
+    /// <summary>A ROC curve from its points (thresholds decreasing along the curve, as roc_curve returns them).</summary>
+    public static GenericChart Roc(IReadOnlyList<double> fpr, IReadOnlyList<double> tpr, IReadOnlyList<double> thresholds, double? threshold = null)
+    {
+        ArgumentNullException.ThrowIfNull(fpr);
+        ArgumentNullException.ThrowIfNull(tpr);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        return Roc(new RocCurve(fpr.ToArray(), tpr.ToArray(), thresholds.ToArray()), threshold);
+    }
+
     /// <summary>The ROC point where predictions use score ≥ <paramref name="threshold"/>: the last point whose
     /// threshold is still at or above it (thresholds decrease along the curve).</summary>
     internal static int OperatingPoint(IReadOnlyList<double> thresholds, double threshold)
@@ -214,11 +259,37 @@ public static class Plots
         return best;
     }
 
-    static double TrapezoidArea(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    // ---------------- functions ----------------
+
+    /// <summary>
+    /// One or more curves over the same x values, e.g. a learned function beside the true one, or a network's
+    /// derivative beside the analytic derivative. Solid lines, one colour per series, a shared legend.
+    /// </summary>
+    /// <param name="title">The chart title.</param>
+    /// <param name="xTitle">The x-axis title.</param>
+    /// <param name="yTitle">The y-axis title.</param>
+    /// <param name="x">The x values, shared by every series.</param>
+    /// <param name="series">Named y values, each as long as <paramref name="x"/>.</param>
+    public static GenericChart Lines(string title, string xTitle, string yTitle, IReadOnlyList<double> x,
+        params (string Name, IReadOnlyList<double> Y)[] series)
     {
-        double area = 0;
-        for (int i = 1; i < x.Count; i++) area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2;
-        return Math.Abs(area);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(series);
+        if (x.Count == 0) throw new ArgumentException("No x values: pass the points the curves are drawn at.", nameof(x));
+        if (series.Length == 0) throw new ArgumentException("No series to draw: pass at least one (name, y values) pair.", nameof(series));
+        string[] palette = [Accent, Warm, Grey, "#3a9a5b", "#8a5ac0"];
+        var traces = new List<Trace>();
+        for (int i = 0; i < series.Length; i++)
+        {
+            var (name, y) = series[i];
+            if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException($"Series {i} has no name: name every curve for the legend.", nameof(series));
+            if (y is null || y.Count != x.Count)
+                throw new ArgumentException($"Series '{name}' has {y?.Count ?? 0} values but there are {x.Count} x values: give one y per x.", nameof(series));
+            traces.Add(Trace("scatter", ("x", x.ToArray()), ("y", y.ToArray()), ("mode", "lines"), ("name", name),
+                ("line", Obj(("color", palette[i % palette.Length]), ("width", 2)))));
+        }
+        var layout = Layout(("title", Title(title)), ("xaxis", Axis(xTitle)), ("yaxis", Axis(yTitle)), ("height", 420));
+        return Chart(layout, traces);
     }
 
     // ---------------- training ----------------
@@ -259,50 +330,28 @@ public static class Plots
         return Chart(Layout(layoutProps.ToArray()), traces);
     }
 
+    /// <summary>Loss and metrics per epoch from a <see cref="History"/> returned by training, training vs validation.</summary>
+    public static GenericChart TrainingHistory(History history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.EpochCount == 0) throw new ArgumentException("The history has no epochs yet: train first.", nameof(history));
+        return TrainingHistory(history.Names.ToDictionary(n => n, n => history[n], StringComparer.Ordinal));
+    }
+
     static string Num(double v) => Html.Number(v, 3);
 
     static string Capitalise(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 }
 
-/// <summary>Equal-width confidence bins for a reliability diagram, and the expected calibration error.</summary>
-/// <param name="Accuracy">Fraction correct per bin (0 for an empty bin).</param>
-/// <param name="Confidence">Mean confidence per bin (0 for an empty bin).</param>
-/// <param name="Counts">Predictions per bin.</param>
-/// <param name="Ece">Σ_b (n_b / N) · |accuracy_b − confidence_b|.</param>
-public sealed record ReliabilityBins(double[] Accuracy, double[] Confidence, int[] Counts, double Ece)
+/// <summary>Which per-input uncertainty of a predictive distribution to plot.</summary>
+public enum UncertaintyMeasure
 {
-    /// <summary>Bins <paramref name="confidences"/> into <paramref name="bins"/> equal bins over [0, 1]: (b/B, (b+1)/B], 0 in the first.</summary>
-    public static ReliabilityBins Compute(IReadOnlyList<double> confidences, IReadOnlyList<bool> correct, int bins)
-    {
-        ArgumentNullException.ThrowIfNull(confidences);
-        ArgumentNullException.ThrowIfNull(correct);
-        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), bins, "Use at least 1 bin.");
-        if (confidences.Count != correct.Count)
-            throw new ArgumentException($"Got {confidences.Count} confidences but {correct.Count} correctness flags: give one per prediction.");
-        if (confidences.Count == 0) throw new ArgumentException("No predictions to bin.", nameof(confidences));
-        var hits = new double[bins];
-        var sums = new double[bins];
-        var counts = new int[bins];
-        for (int i = 0; i < confidences.Count; i++)
-        {
-            double c = confidences[i];
-            if (double.IsNaN(c) || c < 0 || c > 1)
-                throw new ArgumentOutOfRangeException(nameof(confidences), c, $"Confidence {i} is {c}: confidences are probabilities in [0, 1] (apply softmax or sigmoid to logits first).");
-            int b = Math.Clamp((int)Math.Ceiling(c * bins) - 1, 0, bins - 1);
-            counts[b]++;
-            sums[b] += c;
-            if (correct[i]) hits[b]++;
-        }
-        var accuracy = new double[bins];
-        var confidence = new double[bins];
-        double ece = 0;
-        for (int b = 0; b < bins; b++)
-        {
-            if (counts[b] == 0) continue;
-            accuracy[b] = hits[b] / counts[b];
-            confidence[b] = sums[b] / counts[b];
-            ece += (double)counts[b] / confidences.Count * Math.Abs(accuracy[b] - confidence[b]);
-        }
-        return new ReliabilityBins(accuracy, confidence, counts, ece);
-    }
+    /// <summary>Entropy of the mean prediction: total uncertainty.</summary>
+    PredictiveEntropy,
+    /// <summary>Predictive entropy minus expected entropy: the model's (epistemic) uncertainty.</summary>
+    MutualInformation,
+    /// <summary>Mean entropy of the single passes: the data's (aleatoric) uncertainty.</summary>
+    ExpectedEntropy,
+    /// <summary>Fraction of passes that disagree with the modal class.</summary>
+    VariationRatio,
 }

@@ -21,6 +21,8 @@ public static class TensorHtml
         AppendChips(sb, tensor);
         if (tensor.numel() == 0)
             return sb.Append("<div class=\"nnb-stats\">empty tensor</div></div>").ToString();
+        if (torch.is_complex(tensor))
+            return sb.Append("<pre>").Append(Html.Escape(TensorText.Format(tensor, options))).Append("</pre></div>").ToString();
         if (TensorImage.IsImageShaped(tensor)) AppendPicture(sb, TensorImage.ToPicture(tensor));
         var sample = TensorSample.Take(tensor, tensor.numel() > options.Threshold, options.EdgeItems);
         var formatter = new ElementFormatter(sample, options);

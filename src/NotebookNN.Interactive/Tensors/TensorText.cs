@@ -21,6 +21,9 @@ public static class TensorText
         ArgumentNullException.ThrowIfNull(tensor);
         options ??= TensorPrintOptions.Current;
         options.Validate();
+        // PyTorch prints complex numbers as real+imag pairs with two formatters; this display covers real dtypes and
+        // leaves complex tensors to TorchSharp's own NumPy-style text.
+        if (torch.is_complex(tensor)) return tensor.ToString(TorchSharp.TensorStringStyle.Numpy);
         int indent = Prefix.Length;
         var suffixes = new List<string>();
         if (tensor.device_type != DeviceType.CPU)

@@ -27,7 +27,7 @@ public static class RunCommand
     public const int ExitUsage = 2;
 
     /// <summary>The <c>run</c> command, bound to <paramref name="executorFactory"/> and the console.</summary>
-    public static Command Create(Func<ICellExecutor> executorFactory, NnbConsole console)
+    public static Command Create(EngineFactory executorFactory, NnbConsole console)
     {
         ArgumentNullException.ThrowIfNull(executorFactory);
         ArgumentNullException.ThrowIfNull(console);
@@ -90,7 +90,7 @@ public static class RunCommand
 
     /// <summary>Validates <paramref name="arguments"/>, runs the notebooks and writes the reports; returns the exit code.</summary>
     public static async Task<int> ExecuteAsync(
-        RunArguments arguments, Func<ICellExecutor> executorFactory, NnbConsole console, CancellationToken cancellationToken = default)
+        RunArguments arguments, EngineFactory executorFactory, NnbConsole console, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(console);

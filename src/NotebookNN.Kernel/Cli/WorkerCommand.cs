@@ -10,7 +10,7 @@ namespace NotebookNN.Kernel.Cli;
 /// </summary>
 public static class WorkerCommand
 {
-    public static Command Create(Func<ICellExecutor> executorFactory, NnbConsole console)
+    public static Command Create(EngineFactory executorFactory, NnbConsole console)
     {
         ArgumentNullException.ThrowIfNull(executorFactory);
         ArgumentNullException.ThrowIfNull(console);
@@ -21,7 +21,7 @@ public static class WorkerCommand
         return command;
     }
 
-    public static async Task<int> ExecuteAsync(string jobFile, Func<ICellExecutor> executorFactory, NnbConsole console, CancellationToken cancellationToken = default)
+    public static async Task<int> ExecuteAsync(string jobFile, EngineFactory executorFactory, NnbConsole console, CancellationToken cancellationToken = default)
     {
         WorkerProtocol.WorkerJob job;
         try
@@ -37,7 +37,7 @@ public static class WorkerCommand
         var notebookJob = new NotebookJob(job.InputPath, job.OutputPath, job.InPlace, job.DisplayName);
         var output = console.Output;
         var progress = new LineProgress(output);
-        var result = await NotebookJobs.RunAsync(notebookJob, new NotebookRunner(executorFactory), options, progress, cancellationToken)
+        var result = await NotebookJobs.RunAsync(notebookJob, executorFactory, options, progress, cancellationToken)
             .ConfigureAwait(false);
         WorkerProtocol.WriteResult(job.ResultPath, result);
         return result.Status == NotebookRunStatus.Passed ? RunCommand.ExitPassed : RunCommand.ExitFailed;

@@ -90,6 +90,14 @@ internal sealed class CellParser
         return text.ToString();
     }
 
+    /// <summary>The cell up to a <c>#!markdown</c> line: what follows it is prose, not code.</summary>
+    public static string CodeBeforeMarkdown(string code)
+    {
+        var lines = code.Split('\n');
+        var markdown = Array.FindIndex(lines, line => ParseDirective(0, line) is MagicItem { Name: "markdown" });
+        return markdown < 0 ? code : string.Join('\n', lines.Take(markdown));
+    }
+
     /// <summary>Whether <paramref name="line"/> is a directive line (<c>#r</c>, <c>#i</c>, <c>#!...</c>).</summary>
     public static bool IsDirectiveLine(string line) => ParseDirective(0, line) is not null;
 

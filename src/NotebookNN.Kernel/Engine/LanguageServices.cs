@@ -84,14 +84,14 @@ internal sealed class LanguageServices : IDisposable
     /// <summary>Complete, incomplete (more lines would finish it) or invalid (no typing can fix it).</summary>
     public static CompletenessResult IsComplete(string code)
     {
-        var text = CellParser.BlankDirectives(code);
+        var text = CellParser.BlankDirectives(CellParser.CodeBeforeMarkdown(code));
         if (text.Trim().Length == 0) return new CompletenessResult(Completeness.Complete);
         var tree = SyntaxFactory.ParseSyntaxTree(text, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script));
         var root = tree.GetRoot();
 
         var depth = 0;
         var braceDepth = 0;
-        foreach (var token in root.DescendantTokens())
+        foreach (var token in root.DescendantTokens(descendIntoTrivia: true))
         {
             if (token.IsMissing) continue;
             switch (token.Kind())

@@ -136,7 +136,7 @@ public static partial class NotebookHtml
                 if (PlotlyJs.IsNeededBy(value))
                 {
                     needsPlotly = true;
-                    value = PlotlyJs.RemoveRemotePlotlyScripts(value);
+                    value = PlotlyJs.RemoveEmbeddedCopies(PlotlyJs.RemoveRemotePlotlyScripts(value));
                 }
                 return value;
             case "image/svg+xml":
@@ -172,8 +172,26 @@ public static partial class NotebookHtml
 
     private static string WhitespaceFree(string base64) => Whitespace().Replace(base64, "");
 
-    /// <summary>HTML-escapes text for element content and attribute values.</summary>
-    public static string Escape(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>HTML-escapes text for element content and attribute values. Only the five markup characters are
+    /// replaced; other characters stay readable in the page source (it is UTF-8).</summary>
+    public static string Escape(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '&': builder.Append("&amp;"); break;
+                case '"': builder.Append("&quot;"); break;
+                case '\'': builder.Append("&#39;"); break;
+                default: builder.Append(c); break;
+            }
+        }
+        return builder.ToString();
+    }
 
     [GeneratedRegex("src=\"attachment:(?<name>[^\"]+)\"")]
     private static partial Regex AttachmentReference();

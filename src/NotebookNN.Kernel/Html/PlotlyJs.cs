@@ -27,6 +27,35 @@ public static partial class PlotlyJs
     /// internet; the page carries its own copy.</summary>
     public static string RemoveRemotePlotlyScripts(string html) => RemotePlotlyScript().Replace(html, "");
 
+    /// <summary>
+    /// Removes script elements that carry the plotly.js library itself (NotebookNN.Interactive's charts embed it in
+    /// every output so each works alone in Jupyter); the page inlines it once instead of once per chart.
+    /// </summary>
+    public static string RemoveEmbeddedCopies(string html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        var result = new System.Text.StringBuilder(html.Length);
+        var position = 0;
+        while (true)
+        {
+            var start = html.IndexOf("<script", position, StringComparison.OrdinalIgnoreCase);
+            if (start < 0) break;
+            var end = html.IndexOf("</script>", start, StringComparison.OrdinalIgnoreCase);
+            if (end < 0) break;
+            end += "</script>".Length;
+            result.Append(html, position, start - position);
+            // The library's licence header names it; chart-drawing scripts do not carry it.
+            if (html.IndexOf(LibraryHeader, start, end - start, StringComparison.Ordinal) < 0)
+                result.Append(html, start, end - start);
+            position = end;
+        }
+        result.Append(html, position, html.Length - position);
+        return result.ToString();
+    }
+
+    /// <summary>The start of plotly.min.js's licence comment, e.g. <c>* plotly.js v2.28.0</c>.</summary>
+    private const string LibraryHeader = "* plotly.js v";
+
     [GeneratedRegex("""<script[^>]*\ssrc\s*=\s*["']https?://[^"']*plotly[^"']*\.js["'][^>]*>\s*</script>""", RegexOptions.IgnoreCase)]
     private static partial Regex RemotePlotlyScript();
 

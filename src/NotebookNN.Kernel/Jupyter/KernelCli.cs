@@ -9,6 +9,10 @@ public static partial class KernelCli
 {
     private static readonly TimeSpan ExecutorDisposeWait = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The <c>kernel</c> and <c>install</c> commands; the kernel runs cells on a <see cref="NotebookEngine"/>
+    /// working in the current directory (Jupyter starts kernels in the notebook's folder).</summary>
+    public static IEnumerable<Command> Commands() => Commands(() => new NotebookEngine());
+
     /// <summary>The commands, with kernels running cells on executors made by <paramref name="createExecutor"/>.</summary>
     public static IEnumerable<Command> Commands(Func<ICellExecutor> createExecutor)
     {
@@ -56,6 +60,7 @@ public static partial class KernelCli
             context.Cancel = true;
             server.Stop();
         });
+        int exitCode = 0;
         try
         {
             server.Run();
@@ -63,16 +68,18 @@ public static partial class KernelCli
         catch (InvalidOperationException e)
         {
             log.WriteLine($"nnb kernel: {e.Message}");
-            return 1;
+            exitCode = 1;
         }
         finally
         {
             server.Dispose();
-            // A cell that ignored the interrupt must not keep the process alive past the front end's patience.
             if (!Task.Run(executor.Dispose).Wait(ExecutorDisposeWait))
                 log.WriteLine("nnb kernel: the engine did not release its resources in time; exiting anyway");
         }
-        return 0;
+        // Threads that user code started (or a cell that ignored the interrupt) must not keep the process alive
+        // after the front end asked it to stop: the front end would wait, then kill it, and a restart would stall.
+        Environment.Exit(exitCode);
+        return exitCode;
     }
 
     private static Command InstallCommand()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NotebookNN.Kernel.Runner;
 
 namespace NotebookNN.Kernel.Jupyter;
 
@@ -26,15 +27,10 @@ public static partial class KernelSpecInstaller
     public const string DisplayName = "C# (NotebookNN)";
 
     /// <summary>
-    /// Environment for the kernel process: glibc's allocator returns freed tensor buffers to the OS eagerly by
-    /// default, which makes training loops that allocate big tensors spend their time in mmap/munmap; these
-    /// thresholds keep large blocks in the heap.
+    /// Environment for the kernel process: the glibc allocator settings <c>nnb run</c> also uses (glibc reads them
+    /// only at process start, so the kernelspec sets them for the kernel process).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> KernelEnvironment = new Dictionary<string, string>
-    {
-        ["MALLOC_MMAP_THRESHOLD_"] = "33554432",
-        ["MALLOC_TRIM_THRESHOLD_"] = "8589934592",
-    };
+    public static IReadOnlyDictionary<string, string> KernelEnvironment => WorkerProtocol.MallocEnvironment;
 
     [GeneratedRegex("^[a-z0-9._-]+$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KernelNamePattern();
@@ -84,21 +80,15 @@ public static partial class KernelSpecInstaller
     }
 
     /// <summary>
-    /// The absolute command that starts the running nnb: the apphost itself, or the dotnet host plus nnb.dll
-    /// when nnb was started with <c>dotnet nnb.dll</c>.
+    /// The absolute command that starts this nnb: its apphost, or the dotnet host running nnb.dll (the same way
+    /// <c>nnb run --parallel</c> starts its workers).
     /// </summary>
     public static IReadOnlyList<string> CurrentLauncher()
     {
-        string assembly = typeof(KernelSpecInstaller).Assembly.Location;
-        string? process = Environment.ProcessPath;
-        string apphost = Path.Combine(Path.GetDirectoryName(assembly)!, OperatingSystem.IsWindows() ? "nnb.exe" : "nnb");
-        if (process is not null && string.Equals(Path.GetFullPath(process), Path.GetFullPath(apphost), StringComparison.Ordinal))
-            return [apphost];
-        string dotnet = process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet"
-            ? process
-            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? FindOnPath("dotnet")
-              ?? throw new InvalidOperationException("Cannot find the dotnet host to put in kernel.json: run nnb through its apphost or put dotnet on PATH.");
-        return [Path.GetFullPath(dotnet), Path.GetFullPath(assembly)];
+        var start = WorkerProtocol.NnbStartInfo([]);
+        string program = Path.IsPathRooted(start.FileName) ? start.FileName : FindOnPath(start.FileName)
+            ?? throw new InvalidOperationException($"Cannot find '{start.FileName}' on PATH to put its absolute path in kernel.json.");
+        return [Path.GetFullPath(program), .. start.ArgumentList];
     }
 
     /// <summary>The <c>kernels</c> directory for <paramref name="scope"/>.</summary>

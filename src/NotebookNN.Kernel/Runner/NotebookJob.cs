@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NotebookNN.Kernel.Engine;
 using NotebookNN.Kernel.Notebooks;
 
 namespace NotebookNN.Kernel.Runner;
@@ -23,15 +24,26 @@ public sealed record NotebookJobResult(
     NotebookJob Job, NotebookRunStatus Status, int CellsRun, int CodeCells, TimeSpan Elapsed,
     string? SavedPath, CellFailure? Failure, string? Message);
 
+/// <summary>Makes a fresh engine session whose relative paths resolve against <paramref name="workingDirectory"/>.</summary>
+/// <param name="workingDirectory">The notebook's folder (Jupyter starts kernels there too).</param>
+public delegate ICellExecutor EngineFactory(string workingDirectory);
+
 /// <summary>Runs a <see cref="NotebookJob"/>: reads the file, runs it, saves the executed copy (also on failure).</summary>
 public static class NotebookJobs
 {
+    private static readonly SemaphoreSlim CurrentDirectoryLock = new(1, 1);
+
+    /// <summary>
+    /// Runs the job in the notebook's folder, as Jupyter would: the engine resolves relative references there and the
+    /// process's current directory is that folder while the notebook runs (jobs in one process therefore run one at
+    /// a time).
+    /// </summary>
     public static async Task<NotebookJobResult> RunAsync(
-        NotebookJob job, NotebookRunner runner, NotebookRunOptions options,
+        NotebookJob job, EngineFactory engineFactory, NotebookRunOptions options,
         IProgress<CellProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(engineFactory);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         Notebook notebook;
@@ -44,7 +56,21 @@ public static class NotebookJobs
             return new NotebookJobResult(job, NotebookRunStatus.Failed, 0, 0, clock.Elapsed, null, null, e.Message);
         }
 
-        var result = await runner.RunAsync(notebook, options, progress, cancellationToken).ConfigureAwait(false);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(job.InputPath))!;
+        var runner = new NotebookRunner(() => engineFactory(folder));
+        NotebookRunResult result;
+        await CurrentDirectoryLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var previousDirectory = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = folder;
+            result = await runner.RunAsync(notebook, options, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previousDirectory;
+            CurrentDirectoryLock.Release();
+        }
         var target = result.Status == NotebookRunStatus.Passed ? job.OutputPath : job.FailureOutputPath;
         NotebookFile.Save(result.Executed, target);
         var message = result.Failure is null ? null : $"cell {result.Failure.CellIndex}: {result.Failure.Error.EName}: {result.Failure.Error.EValue}";

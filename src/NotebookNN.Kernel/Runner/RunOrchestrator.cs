@@ -22,7 +22,7 @@ public static class RunOrchestrator
 {
     /// <summary>Runs every job and returns the results in the jobs' order.</summary>
     public static async Task<IReadOnlyList<NotebookJobResult>> RunAllAsync(
-        RunPlan plan, Func<ICellExecutor> executorFactory, IRunObserver observer, CancellationToken cancellationToken = default)
+        RunPlan plan, EngineFactory executorFactory, IRunObserver observer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(executorFactory);
@@ -34,16 +34,15 @@ public static class RunOrchestrator
     }
 
     private static async Task<IReadOnlyList<NotebookJobResult>> RunInProcessAsync(
-        RunPlan plan, Func<ICellExecutor> executorFactory, IRunObserver observer, CancellationToken cancellationToken)
+        RunPlan plan, EngineFactory executorFactory, IRunObserver observer, CancellationToken cancellationToken)
     {
-        var runner = new NotebookRunner(executorFactory);
         var results = new List<NotebookJobResult>();
         foreach (var job in plan.Jobs)
         {
             cancellationToken.ThrowIfCancellationRequested();
             observer.Started(job);
             var progress = new InlineProgress(p => observer.Progress(job, p));
-            var result = await NotebookJobs.RunAsync(job, runner, plan.Options, progress, cancellationToken).ConfigureAwait(false);
+            var result = await NotebookJobs.RunAsync(job, executorFactory, plan.Options, progress, cancellationToken).ConfigureAwait(false);
             observer.Finished(result);
             results.Add(result);
         }

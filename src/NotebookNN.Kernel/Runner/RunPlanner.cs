@@ -71,15 +71,26 @@ public static class RunPlanner
         if (!Directory.Exists(full))
             throw new UsageException($"{path} does not exist; name a notebook (.ipynb or .dib) or a folder of notebooks.");
 
-        var found = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
-            .Where(NotebookFile.IsNotebookPath)
-            .Select(file => (Input: file, Relative: Path.GetRelativePath(full, file)))
-            .Where(f => !InIgnoredFolder(f.Relative))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .ToList();
+        var found = FindNotebooks(full).Select(file => (Input: file, Relative: Path.GetRelativePath(full, file))).ToList();
         if (found.Count == 0)
             throw new UsageException($"{path} holds no notebooks (.ipynb or .dib) outside executed/ and hidden folders.");
         return found;
+    }
+
+    /// <summary>
+    /// The notebooks (.ipynb, .dib) under <paramref name="folder"/>, sorted by relative path, leaving out executed
+    /// copies, checkpoints, build output and hidden folders. Empty when the folder does not exist.
+    /// </summary>
+    public static IReadOnlyList<string> FindNotebooks(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full)) return [];
+        return Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories)
+            .Where(NotebookFile.IsNotebookPath)
+            .Where(file => !InIgnoredFolder(Path.GetRelativePath(full, file)))
+            .OrderBy(file => Path.GetRelativePath(full, file), StringComparer.Ordinal)
+            .ToList();
     }
 
     private static bool InIgnoredFolder(string relative)

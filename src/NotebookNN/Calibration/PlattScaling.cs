@@ -44,6 +44,7 @@ public sealed class PlattScaling
             throw new ArgumentException(
                 "Platt scaling needs both classes in the validation labels, but only one is present: use a larger or stratified validation set.",
                 nameof(labels));
+        if (!smoothTargets) RejectSeparable(Metrics.HostArrays.Doubles(validationLogits), scored.Labels);
         double hi = smoothTargets ? (positives + 1.0) / (positives + 2.0) : 1.0;
         double lo = smoothTargets ? 1.0 / (negatives + 2.0) : 0.0;
         var z = validationLogits.detach().to_type(ScalarType.Float64).cpu().reshape(-1);
@@ -55,6 +56,21 @@ public sealed class PlattScaling
             "Platt scaling did not converge: the validation logits separate the classes perfectly, so the slope grows without " +
             "bound. Use smoothed targets (the default) or a larger validation set.");
         return new PlattScaling(scale.item<double>(), bias.item<double>());
+    }
+
+    // With plain 0/1 targets, logits that a single cut separates have no finite maximum-likelihood slope.
+    static void RejectSeparable(double[] z, long[] labels)
+    {
+        double maxNeg = double.NegativeInfinity, minPos = double.PositiveInfinity, minNeg = double.PositiveInfinity, maxPos = double.NegativeInfinity;
+        for (int i = 0; i < z.Length; i++)
+        {
+            if (labels[i] == 1) { minPos = Math.Min(minPos, z[i]); maxPos = Math.Max(maxPos, z[i]); }
+            else { maxNeg = Math.Max(maxNeg, z[i]); minNeg = Math.Min(minNeg, z[i]); }
+        }
+        if (maxNeg < minPos || maxPos < minNeg)
+            throw new InvalidOperationException(
+                "Platt scaling with plain 0/1 targets has no answer here: one cut separates the classes perfectly, so the slope grows " +
+                "without bound. Keep Platt's smoothed targets (smoothTargets: true) or use a larger validation set.");
     }
 
     /// <summary>The calibrated logit <c>Scale * z + Bias</c>.</summary>

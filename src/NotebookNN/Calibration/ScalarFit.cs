@@ -15,7 +15,7 @@ internal static class ScalarFit
     /// <summary>Fits the parameters in place; returns the final objective. Throws with <paramref name="failure"/> if it does not converge.</summary>
     public static double Minimise(IReadOnlyList<TorchSharp.Modules.Parameter> parameters, Func<Tensor> objective, string failure)
     {
-        var optimizer = optim.LBFGS(parameters, lr: 1.0, max_iter: 50, max_eval: 70,
+        using var optimizer = optim.LBFGS(parameters, lr: 1.0, max_iter: 50, max_eval: 70,
             tolerange_grad: 1e-12, tolerance_change: 1e-15, history_size: 20);
         Func<Tensor> closure = () =>
         {

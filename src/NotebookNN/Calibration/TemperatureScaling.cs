@@ -46,6 +46,7 @@ public sealed class TemperatureScaling
         Func<Tensor, Tensor> nll = scored.IsBinary
             ? scaled => F.binary_cross_entropy_with_logits(scaled, y.to_type(ScalarType.Float64))
             : scaled => F.cross_entropy(scaled, y);
+        RejectSeparable(z, y, scored.IsBinary);
         double before;
         using (no_grad()) before = nll(z).item<double>();
         var inverse = new TorchSharp.Modules.Parameter(tensor(1.0, ScalarType.Float64));
@@ -59,6 +60,20 @@ public sealed class TemperatureScaling
                 $"Temperature scaling found 1/T = {Checks.Num(beta)} <= 0: the logits are anti-correlated with the labels on the " +
                 "validation set, so no positive temperature helps. Check that the labels and the logits' class order agree.");
         return new TemperatureScaling(1.0 / beta, before, after);
+    }
+
+    // When every sample's true class already has the largest logit (or, binary, the logit has the label's sign), the NLL
+    // keeps falling as T goes to 0: there is no finite temperature to find.
+    static void RejectSeparable(Tensor z, Tensor y, bool binary)
+    {
+        bool separable = binary
+            ? torch.where(y == 1, z >= 0, z <= 0).all().item<bool>()
+            : (z.gather(1, y.unsqueeze(1)).squeeze(1) >= z.amax([1L])).all().item<bool>();
+        if (separable)
+            throw new InvalidOperationException(
+                "Temperature scaling has no answer here: every validation sample's true class already has the largest logit, so the NLL " +
+                "keeps falling as the temperature goes to 0. Fit it on a held-out set where the model makes some mistakes " +
+                "(a larger validation split), not on the training data.");
     }
 
     /// <summary>Divides logits by the temperature (the calibrated logits; their argmax is unchanged).</summary>

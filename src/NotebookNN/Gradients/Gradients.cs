@@ -37,10 +37,9 @@ public static class InputGradients
     public static Tensor OfScalarOutput(nn.Module<Tensor, Tensor> model, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(model);
-        bool wasTraining = model.training;
+        using var modes = Models.ModeScope.Save(model);
         model.eval();
-        try { return OfScalarOutput(model.call, x); }
-        finally { model.train(wasTraining); }
+        return OfScalarOutput(model.call, x);
     }
 
     /// <summary>

@@ -81,8 +81,9 @@ public static class Loss
             return F.cross_entropy(logits, labels.to_type(logits.dtype), classWeights, ignoreIndex, reduction, labelSmoothing);
         }
         CheckSparseLayout(logits, labels, classAxis: 1);
-        using (var _ = NewDisposeScope())
+        if (Checks.ValueChecksEnabled)
         {
+            using var _ = NewDisposeScope();
             var counted = labels.masked_select(labels != ignoreIndex);
             Checks.LabelsInRange(counted, logits.shape[1], nameof(labels));
         }
@@ -349,23 +350,26 @@ public static class Loss
         return mask.dtype == ScalarType.Bool ? mask : mask != 0;
     }
 
+    // NumPy broadcasting without growing the target: align trailing axes, each equal or 1 in the source.
+    static bool Broadcasts(long[] source, long[] target)
+    {
+        if (source.Length > target.Length) return false;
+        for (int i = 1; i <= source.Length; i++)
+            if (source[^i] != 1 && source[^i] != target[^i]) return false;
+        return true;
+    }
+
     static Tensor CheckWeights(Tensor loss, Tensor weights)
     {
         Checks.NotNull(loss, "loss");
         Checks.NotNull(weights, nameof(weights));
         Checks.FloatingPoint(loss, "loss");
         Checks.Finite(weights, nameof(weights));
-        try
-        {
-            torch.broadcast_shapes(loss.shape, weights.shape);
-        }
-        catch (Exception)
-        {
+        if (!Broadcasts(weights.shape, loss.shape))
             throw new ArgumentException(
                 $"'weights' of shape {Checks.Shape(weights)} cannot be broadcast to the loss of shape {Checks.Shape(loss)}: " +
                 "give one weight per sample (or per element).", nameof(weights));
-        }
-        var w = weights.to_type(loss.dtype);
+        var w = weights.to_type(loss.dtype).expand(loss.shape);
         if (w.numel() > 0 && w.min().to_type(ScalarType.Float64).item<double>() < 0.0)
             throw new ArgumentException("'weights' contains negative values: weights must be 0 or more.", nameof(weights));
         return w;

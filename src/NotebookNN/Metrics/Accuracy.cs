@@ -69,7 +69,8 @@ public static class Accuracy
         else if (targets.dim() == predictions.dim() + 1 && targets.shape[^1] == 1) targets = targets.squeeze(-1);
         Checks.SameShape(predictions, targets, nameof(predictions), nameof(targets));
         var predicted = (predictions.to_type(ScalarType.Float64) > threshold).to_type(ScalarType.Float64);
-        return predicted.eq(targets.to_type(ScalarType.Float64)).to_type(ScalarType.Float64).mean().item<double>();
+        var truth = targets.to(predictions.device).to_type(ScalarType.Float64);
+        return predicted.eq(truth).to_type(ScalarType.Float64).mean().item<double>();
     }
 
     /// <summary>
@@ -85,7 +86,7 @@ public static class Accuracy
                 $"Categorical accuracy needs one-hot targets shaped like the predictions {Checks.Shape(predictions)}, but the targets have shape {Checks.Shape(targets)}: " +
                 "for integer labels use SparseCategorical (Keras' sparse_categorical_accuracy).", nameof(targets));
         using var _ = NewDisposeScope();
-        var hit = targets.argmax(-1).eq(predictions.argmax(-1));
+        var hit = targets.to(predictions.device).argmax(-1).eq(predictions.argmax(-1));
         return hit.to_type(ScalarType.Float64).mean().item<double>();
     }
 

@@ -23,7 +23,7 @@ public enum PenaltyKind
 /// <example>
 /// <code>
 /// using var recorder = new ActivationRecorder(model, "relu_1");
-/// Func&lt;Tensor, Tensor, Tensor&gt; loss = (p, y) => Losses.BinaryCrossEntropyWithLogits(p, y) + recorder.Penalty("relu_1", 0.01);
+/// Func&lt;Tensor, Tensor, Tensor&gt; loss = (p, y) => Loss.BinaryCrossEntropyWithLogits(p, y) + recorder.Penalty("relu_1", 0.01);
 /// </code>
 /// </example>
 public sealed class ActivationRecorder : IDisposable
@@ -51,8 +51,10 @@ public sealed class ActivationRecorder : IDisposable
             string key = name;
             var remover = hookable.register_forward_hook((_, _, output) =>
             {
+                // Containers such as nn.Sequential dispose each layer's output once the next layer has used it, so
+                // the model carries on with an alias and the recorder keeps the original (same storage and graph).
                 _latest[key] = output;
-                return output;
+                return output.alias();
             });
             _removers.Add(remover.remove);
         }

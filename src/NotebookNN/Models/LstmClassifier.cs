@@ -12,7 +12,8 @@ namespace NotebookNN.Models;
 /// <remarks>
 /// For one sequence-level answer the last step's hidden state is used; for a bidirectional LSTM that is the forward
 /// direction's state after the last step joined with the backward direction's state after the first, as Keras'
-/// <c>Bidirectional(LSTM(...))</c> returns it.
+/// <c>Bidirectional(LSTM(...))</c> returns it. Token id 0 is embedded as zeros but still read as a step; for padded
+/// batches whose padding must not influence the answer, use <see cref="BiLstmTagger"/>, which packs by length.
 /// </remarks>
 public sealed class LstmClassifier : nn.Module<Tensor, Tensor>
 {

@@ -121,7 +121,7 @@ internal sealed class ForwardTrace
                     break;
             }
         }
-        bool wasTraining = model.training;
+        var modes = ModeScope.Save(model);
         try
         {
             using var scope = NewDisposeScope();
@@ -134,7 +134,7 @@ internal sealed class ForwardTrace
         finally
         {
             foreach (var remove in removers) remove();
-            model.train(wasTraining);
+            modes.Dispose();
         }
         return trace;
     }

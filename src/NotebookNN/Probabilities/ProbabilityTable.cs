@@ -118,6 +118,16 @@ public sealed class ProbabilityTable
 
     // ---------------- construction ----------------
 
+    /// <summary>Integer class labels from a tensor of shape [N] (any integer dtype, any device), for <c>trueLabels</c>.</summary>
+    public static int[] Labels(Tensor labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.dim() != 1 || torch.is_floating_point(labels) || torch.is_complex(labels))
+            throw new ArgumentException($"Expected integer class labels of shape [N], got {labels.dtype} [{string.Join(", ", labels.shape)}]. Use argmax(1) for one-hot labels.", nameof(labels));
+        using var scope = torch.NewDisposeScope();
+        return labels.detach().to_type(ScalarType.Int64).cpu().contiguous().data<long>().Select(v => checked((int)v)).ToArray();
+    }
+
     /// <summary>
     /// Outputs that already are probabilities, shape [N, C] (or [N] for one sigmoid column). With no
     /// <paramref name="activation"/> the kind is detected: one column = binary sigmoid; rows summing to 1 = softmax;

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace NotebookNN.Training;
 
-/// <summary>How <see cref="Trainer.Fit"/> runs: epochs, batch size, shuffling, validation, early stopping, progress.</summary>
+/// <summary>How <c>Trainer.Fit</c> runs: epochs, batch size, shuffling, validation, early stopping, progress.</summary>
 public sealed class FitOptions
 {
     /// <summary>The number of passes over the training data (at least 1).</summary>
@@ -85,7 +85,8 @@ public sealed class EarlyStopping
     /// </summary>
     public bool RestoreBestWeights { get; init; }
 
-    internal bool HigherIsBetter => Mode switch
+    /// <summary>Whether larger values of <see cref="Monitor"/> are better, after resolving <see cref="MonitorMode.Auto"/>.</summary>
+    public bool HigherIsBetter => Mode switch
     {
         MonitorMode.Max => true,
         MonitorMode.Min => false,
@@ -93,7 +94,8 @@ public sealed class EarlyStopping
             .Any(k => Monitor.Contains(k, StringComparison.OrdinalIgnoreCase)),
     };
 
-    internal bool IsImprovement(double current, double best) =>
+    /// <summary>Whether <paramref name="current"/> improves on <paramref name="best"/> by more than <see cref="MinDelta"/>.</summary>
+    public bool IsImprovement(double current, double best) =>
         HigherIsBetter ? current - MinDelta > best : current + MinDelta < best;
 }
 
@@ -107,7 +109,7 @@ public enum ProgressKind
 }
 
 /// <summary>
-/// A progress report from <see cref="Trainer.Fit"/>, what a notebook renders as a progress bar.
+/// A progress report from <c>Trainer.Fit</c>, what a notebook renders as a progress bar.
 /// </summary>
 /// <param name="Kind">Batch or epoch end.</param>
 /// <param name="Epoch">The 0-based epoch.</param>

@@ -3,7 +3,7 @@ using System.Collections.ObjectModel;
 namespace NotebookNN.Training;
 
 /// <summary>
-/// What <see cref="Trainer.Fit"/> recorded: one row per finished epoch with the training loss and metrics
+/// What <c>Trainer.Fit</c> recorded: one row per finished epoch with the training loss and metrics
 /// (<c>loss</c>, <c>accuracy</c>, ...) and, when there was validation data, the same values on it under Keras' names
 /// (<c>val_loss</c>, <c>val_accuracy</c>, ...).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class History
     public int EpochCount => _values.TryGetValue("loss", out var loss) ? loss.Count : 0;
 
     /// <summary>
-    /// The 0-based epoch whose weights the model holds after <see cref="Trainer.Fit"/> when early stopping restored the
+    /// The 0-based epoch whose weights the model holds after <c>Trainer.Fit</c> when early stopping restored the
     /// best weights, or the best epoch seen by early stopping otherwise; null when no early stopping was asked for.
     /// </summary>
     public int? BestEpoch { get; internal set; }
@@ -43,6 +43,10 @@ public sealed class History
                 "Validation series (val_*) exist only when fit was given a validation split or validation data.");
         }
     }
+
+    /// <summary>Every series by name, in <see cref="Names"/> order (what a training-curve plot takes).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Series =>
+        _names.ToDictionary(n => n, n => (IReadOnlyList<double>)new ReadOnlyCollection<double>(_values[n]), StringComparer.Ordinal);
 
     /// <summary>Whether a series of that name was recorded.</summary>
     public bool Contains(string name) => _values.ContainsKey(name);

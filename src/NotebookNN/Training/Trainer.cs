@@ -1,3 +1,5 @@
+using NotebookNN.Data;
+using NotebookNN.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -62,14 +64,14 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains the model on (<paramref name="x"/>, <paramref name="y"/>), whose first dimension is the sample, and
-    /// returns the per-epoch history. The model is left in the training mode it had before the call.
+    /// returns the per-epoch history. Every module is left in the training mode it had before the call.
     /// </summary>
     public History Fit(Tensor x, Tensor y, FitOptions? options = null)
     {
         options ??= new FitOptions();
         ValidateData(x, y, "x", "y");
         ValidateOptions(options);
-        bool wasTraining = Model.training;
+        using var modes = ModeScope.Save(Model);
         var history = new History();
         using var fitScope = NewDisposeScope();
         var (xTrain, yTrain, validation) = SplitValidation(x, y, options);
@@ -79,8 +81,7 @@ public sealed class Trainer
 
         long n = xTrain.shape[0];
         int batches = (int)((n + options.BatchSize - 1) / options.BatchSize);
-        int seed = options.Seed ?? NN.Random.Next();
-        using var generator = new Generator((ulong)seed, CPU);
+        using var generator = NN.NewGenerator(options.Seed);
         var stopper = options.EarlyStopping is null ? null : new StopperState(options.EarlyStopping);
         try
         {
@@ -108,9 +109,22 @@ public sealed class Trainer
         finally
         {
             stopper?.Dispose();
-            Model.train(wasTraining);
         }
         return history;
+    }
+
+    /// <summary>Trains on a loaded dataset's features and labels; see <see cref="Fit(Tensor, Tensor, FitOptions?)"/>.</summary>
+    public History Fit(LabeledData data, FitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Fit(data.Features, data.Labels, options);
+    }
+
+    /// <summary>Evaluates on a loaded dataset's features and labels; see <see cref="Evaluate(Tensor, Tensor, int)"/>.</summary>
+    public IReadOnlyDictionary<string, double> Evaluate(LabeledData data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(data.Features, data.Labels, batchSize);
     }
 
     /// <summary>
@@ -121,16 +135,9 @@ public sealed class Trainer
     {
         ValidateData(x, y, "x", "y");
         Checks.AtLeast(batchSize, 1, nameof(batchSize));
-        bool wasTraining = Model.training;
-        try
-        {
-            using var scope = NewDisposeScope();
-            return EvaluateCore(x.to(Device), y.to(Device), batchSize);
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        using var modes = ModeScope.Save(Model);
+        using var scope = NewDisposeScope();
+        return EvaluateCore(x.to(Device), y.to(Device), batchSize);
     }
 
     /// <summary>
@@ -141,18 +148,10 @@ public sealed class Trainer
     {
         Checks.NotEmpty(x, nameof(x));
         Checks.AtLeast(batchSize, 1, nameof(batchSize));
-        bool wasTraining = Model.training;
-        try
-        {
-            using var scope = NewDisposeScope();
-            Model.eval();
-            var output = PredictCore(x.to(Device), batchSize);
-            return scope.MoveToOuter(output);
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        using var modes = ModeScope.Save(Model);
+        using var scope = NewDisposeScope();
+        Model.eval();
+        return scope.MoveToOuter(PredictCore(x.to(Device), batchSize));
     }
 
     Dictionary<string, double> RunEpoch(int epoch, Tensor x, Tensor y, long n, int batches, Generator generator,
@@ -181,7 +180,8 @@ public sealed class Trainer
                         "reduce it (e.g. .mean()) inside the loss function.");
                 loss.backward();
                 _optimizer.step();
-                using (no_grad()) lossSum.add_(loss.detach().reshape(1).to_type(ScalarType.Float64) * size);
+                // One fused kernel: the float64 sum takes loss * batch size without a device sync.
+                lossSum.add_(loss.detach().reshape(1), alpha: size);
                 if (kept is not null) kept.Add(batchScope.MoveToOuter(prediction.detach(), yb));
             }
             ReportBatch(epoch, b, batches, start + size, lossSum, options);
@@ -219,7 +219,7 @@ public sealed class Trainer
                 throw new InvalidOperationException(
                     $"The loss returned shape {Checks.Shape(loss)}, but evaluation needs one number per batch: " +
                     "reduce it (e.g. .mean()) inside the loss function.");
-            lossSum.add_(loss.reshape(1).to_type(ScalarType.Float64) * size);
+            lossSum.add_(loss.reshape(1), alpha: size);
             predictions.Add(prediction);
         }
         var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = lossSum.item<double>() / n };

@@ -41,20 +41,13 @@ public static class DeepEnsemble
 
     static Tensor RunEval(nn.Module<Tensor, Tensor> model, Tensor x, int batchSize)
     {
-        bool wasTraining = model.training;
+        using var modes = Models.ModeScope.Save(model);
         model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            long n = x.shape[0];
-            var parts = new List<Tensor>();
-            for (long start = 0; start < n; start += batchSize)
-                parts.Add(model.call(x.narrow(0, start, Math.Min(batchSize, n - start))));
-            return parts.Count == 1 ? parts[0] : cat(parts.ToArray());
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        using var noGrad = no_grad();
+        long n = x.shape[0];
+        var parts = new List<Tensor>();
+        for (long start = 0; start < n; start += batchSize)
+            parts.Add(model.call(x.narrow(0, start, Math.Min(batchSize, n - start))));
+        return parts.Count == 1 ? parts[0] : cat(parts.ToArray());
     }
 }

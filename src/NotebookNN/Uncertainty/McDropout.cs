@@ -125,10 +125,10 @@ public static class McDropout
     public static IDisposable DropoutOnly(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var saved = model.named_modules().Select(m => (m.module, m.module.training)).ToList();
+        var modes = ModeScope.Save(model);
         model.eval();
         foreach (var dropout in DropoutLayers(model)) dropout.train(true);
-        return new ModeRestorer(saved);
+        return modes;
     }
 
     /// <summary>The model's dropout layers (all PyTorch dropout kinds).</summary>
@@ -144,19 +144,5 @@ public static class McDropout
         Array.Fill(shape, 1L);
         shape[0] = passes;
         return shape;
-    }
-
-    sealed class ModeRestorer(List<(nn.Module Module, bool Training)> saved) : IDisposable
-    {
-        bool _done;
-
-        public void Dispose()
-        {
-            if (_done) return;
-            _done = true;
-            // named_modules lists parents before children, and train() recurses, so restoring in order leaves every
-            // module with its own saved flag.
-            foreach (var (module, training) in saved) module.train(training);
-        }
     }
 }

@@ -43,7 +43,7 @@ public sealed class PredictiveDistribution : IDisposable
         _mutualInformation = new(() => Detached(() => (PredictiveEntropy - ExpectedEntropy).clamp_min(0)));
         _variationRatio = new(() => Detached(() =>
         {
-            var votes = nn.functional.one_hot(Samples.argmax(-1), Classes).sum(0);
+            var votes = nn.functional.one_hot(Samples.argmax(-1), Classes).sum([0L]);
             return 1.0 - votes.max(-1).values.to_type(Samples.dtype) / Passes;
         }));
     }

@@ -2,11 +2,9 @@ using NotebookNN.Kernel.Engine;
 
 namespace NotebookNN.Kernel.Tests.Engine;
 
-public sealed class ExecutionTests : IDisposable
+public sealed class ExecutionTests(EngineFixture fixture) : IClassFixture<EngineFixture>
 {
-    private readonly NotebookEngine _engine = new();
-
-    public void Dispose() => _engine.Dispose();
+    private readonly NotebookEngine _engine = fixture.Engine;
 
     [Fact]
     public async Task Variables_carry_over_and_the_last_expression_is_the_result()

@@ -44,3 +44,11 @@ internal static class EngineExtensions
         return (result, sink);
     }
 }
+
+/// <summary>One engine shared by the tests of a class (they run one after another), to keep the suite fast.</summary>
+public sealed class EngineFixture : IDisposable
+{
+    public NotebookEngine Engine { get; } = new(new EngineOptions { WorkingDirectory = AppContext.BaseDirectory });
+
+    public void Dispose() => Engine.Dispose();
+}

@@ -18,10 +18,26 @@ internal static class TestFiles
 
     public static string Fixture(params string[] parts) => Path.Combine([Fixtures, .. parts]);
 
+    private static readonly List<string> Scratch = CleanUpAtExit();
+
+    /// <summary>A new empty folder, deleted when the test process ends.</summary>
     public static string NewScratchFolder()
     {
         var dir = Directory.CreateTempSubdirectory("nnb-tests-");
+        lock (Scratch) Scratch.Add(dir.FullName);
         return dir.FullName;
+    }
+
+    private static List<string> CleanUpAtExit()
+    {
+        var folders = new List<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (folders)
+                foreach (var folder in folders.Where(Directory.Exists))
+                    Directory.Delete(folder, recursive: true);
+        };
+        return folders;
     }
 }
 

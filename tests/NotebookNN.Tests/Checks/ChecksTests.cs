@@ -120,3 +120,41 @@ public class ChecksTests
         Assert.Equal(2.0, NotebookNN.Checks.Positive(2.0, "t"));
     }
 }
+
+public class ValueCheckScopeTests
+{
+    [Fact]
+    public void Value_checks_can_be_skipped_inside_a_scope_and_come_back_after_it()
+    {
+        using var logits = tensor(new[] { -2.0, 3.0 });
+        using var labels = tensor(new long[] { 0, 7 });
+        Assert.True(NotebookNN.Checks.ValueChecksEnabled);
+        using (NotebookNN.Checks.WithoutValueChecks())
+        {
+            Assert.False(NotebookNN.Checks.ValueChecksEnabled);
+            NotebookNN.Checks.Probabilities(logits, "p");
+            NotebookNN.Checks.LabelsInRange(labels, 3);
+            // Shape checks still run.
+            using var other = zeros(3);
+            Assert.Throws<ArgumentException>(() => NotebookNN.Checks.SameShape(logits, other, "a", "b"));
+        }
+        Assert.True(NotebookNN.Checks.ValueChecksEnabled);
+        Assert.Throws<ArgumentException>(() => NotebookNN.Checks.Probabilities(logits, "p"));
+    }
+
+    [Fact]
+    public void Remaining_argument_checks_name_the_fix()
+    {
+        using var v = zeros(3);
+        Assert.Contains("(N, C)", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.RankBetween(v, 2, 4, "logits", "(N, C)")).Message);
+        Assert.Contains("must have 2", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.Rank(v, 2, "x", "(N, F)")).Message);
+        Assert.Throws<ArgumentNullException>(() => NotebookNN.Checks.NotNull(null, "x"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NotebookNN.Checks.NonNegative(-0.5, "weight"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NotebookNN.Checks.AtLeast(1, 2, "splits"));
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.NotEmpty(Array.Empty<string>(), "items")).Message);
+        using var t = tensor(new[] { -0.5, 0.5 });
+        Assert.Contains("[0, 1]", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.TargetsInUnitInterval(t, "targets")).Message);
+        using var nan = tensor(new[] { double.NaN, 0.5 });
+        Assert.Contains("1 NaN", Assert.Throws<ArgumentException>(() => NotebookNN.Checks.Probabilities(nan, "p")).Message);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using NotebookNN.Interactive.Extensibility;
+
+namespace NotebookNN.Interactive.Magics;
+
+/// <summary>
+/// The one option parser of the NotebookNN magics: <c>--name value</c>, <c>--name=value</c>, flags, positional
+/// arguments and <c>--help</c>. Every mistake becomes a <see cref="MagicCommandException"/> that names the command,
+/// the mistake and the options that exist.
+/// </summary>
+internal sealed class MagicArguments
+{
+    readonly string _command;
+    readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+
+    MagicArguments(string command) => _command = command;
+
+    /// <summary>True when --help or -h was given.</summary>
+    public bool Help { get; private set; }
+
+    /// <summary>Arguments that are not options, in order.</summary>
+    public List<string> Positionals { get; } = [];
+
+    /// <summary>
+    /// Parses <paramref name="arguments"/>. <paramref name="valueOptions"/> take a value, <paramref name="flags"/> do not;
+    /// at most <paramref name="maxPositionals"/> positional arguments are accepted.
+    /// </summary>
+    public static MagicArguments Parse(string command, IReadOnlyList<string> arguments, IReadOnlyCollection<string> valueOptions,
+        IReadOnlyCollection<string>? flags = null, int maxPositionals = 0)
+    {
+        flags ??= [];
+        var result = new MagicArguments(command);
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string arg = arguments[i];
+            if (arg is "--help" or "-h") { result.Help = true; continue; }
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
+            {
+                string name = arg[2..];
+                string? value = null;
+                int eq = name.IndexOf('=');
+                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+                if (flags.Contains(name))
+                {
+                    if (value is not null) throw result.Error($"option --{name} takes no value.");
+                    result._options[name] = null;
+                    continue;
+                }
+                if (!valueOptions.Contains(name))
+                    throw result.Error($"unknown option '--{name}'. {Known(valueOptions, flags)}");
+                if (value is null)
+                {
+                    if (i + 1 >= arguments.Count || arguments[i + 1].StartsWith("--", StringComparison.Ordinal))
+                        throw result.Error($"option --{name} needs a value.");
+                    value = arguments[++i];
+                }
+                result._options[name] = value;
+                continue;
+            }
+            if (arg.StartsWith('-') && arg.Length > 1 && !double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                throw result.Error($"unknown option '{arg}'. {Known(valueOptions, flags)}");
+            result.Positionals.Add(arg);
+        }
+        if (!result.Help && result.Positionals.Count > maxPositionals)
+            throw result.Error(maxPositionals == 0
+                ? $"takes no arguments besides options, got '{string.Join(" ", result.Positionals)}'."
+                : $"takes at most {maxPositionals} argument(s), got {result.Positionals.Count}: '{string.Join(" ", result.Positionals)}'.");
+        return result;
+    }
+
+    /// <summary>Whether the option (or flag) was given.</summary>
+    public bool Has(string name) => _options.ContainsKey(name);
+
+    /// <summary>The raw value of an option, or null.</summary>
+    public string? Value(string name) => _options.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>An integer option within [min, max], or null when absent.</summary>
+    public int? Int(string name, int min, int max)
+    {
+        if (Value(name) is not { } text) return null;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+            throw Error($"--{name} needs a whole number, got '{text}'.");
+        if (v < min || v > max) throw Error($"--{name} must be between {min} and {max}, got {v}.");
+        return v;
+    }
+
+    /// <summary>A number option (also 'inf'), at least <paramref name="min"/>, or null when absent.</summary>
+    public double? Double(string name, double min)
+    {
+        if (Value(name) is not { } text) return null;
+        double v = text.Equals("inf", StringComparison.OrdinalIgnoreCase) ? double.PositiveInfinity
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed
+            : throw Error($"--{name} needs a number (or 'inf'), got '{text}'.");
+        if (double.IsNaN(v) || v < min) throw Error($"--{name} must be at least {min.ToString(CultureInfo.InvariantCulture)}, got '{text}'.");
+        return v;
+    }
+
+    /// <summary>One of <paramref name="choices"/>, or null when absent.</summary>
+    public string? Choice(string name, params string[] choices)
+    {
+        if (Value(name) is not { } text) return null;
+        string lower = text.ToLowerInvariant();
+        return choices.Contains(lower) ? lower : throw Error($"--{name} must be one of {string.Join(", ", choices)}, got '{text}'.");
+    }
+
+    /// <summary>A positional whole number within [min, max].</summary>
+    public int PositionalInt(int index, string what, int min, int max)
+    {
+        string text = Positionals[index];
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
+            throw Error($"{what} must be a whole number, got '{text}'.");
+        if (v < min || v > max) throw Error($"{what} must be between {min} and {max}, got {v}.");
+        return v;
+    }
+
+    /// <summary>A usage error of this command.</summary>
+    public MagicCommandException Error(string message) => new($"#!{_command}: {message} See #!{_command} --help.");
+
+    static string Known(IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    {
+        var all = valueOptions.Concat(flags).Select(o => "--" + o).Append("--help").ToList();
+        return "Options: " + string.Join(", ", all) + ".";
+    }
+}

@@ -1,0 +1,21 @@
+using NotebookNN.Interactive.Extensibility;
+
+namespace NotebookNN.Kernel.Tests.Engine;
+
+/// <summary>An extension living in the test assembly: a cell loads it with <c>#r "NotebookNN.Kernel.Tests.dll"</c>.</summary>
+public sealed class GreetingExtension : INotebookExtension
+{
+    public void Load(INotebookHost host) => host.RegisterMagic(new MagicCommand(
+        "greet",
+        "Greets a variable's value.",
+        "#!greet VARIABLE [--shout]\n  Prints a greeting for the value of VARIABLE.",
+        async invocation =>
+        {
+            if (invocation.Arguments.Count == 0)
+                throw new MagicCommandException("#!greet needs the name of a variable.");
+            var value = await invocation.Context.EvaluateAsync(invocation.Arguments[0]);
+            var greeting = $"Hello, {value}!";
+            invocation.Context.WriteLine(invocation.Arguments.Contains("--shout") ? greeting.ToUpperInvariant() : greeting);
+            invocation.Context.Display(value);
+        }));
+}

@@ -1,0 +1,152 @@
+using NotebookNN.Kernel.Notebooks;
+using NotebookNN.Kernel.Runner;
+using static NotebookNN.Kernel.Tests.Runner.FixtureRuns;
+
+namespace NotebookNN.Kernel.Tests.Runner;
+
+/// <summary>The fixture notebooks run through the runner on the real engine; saved outputs are asserted exactly.</summary>
+public class FixtureRunTests
+{
+    [Fact]
+    public async Task Outputs_of_every_kind_are_saved_in_order_and_a_display_update_replaces_the_earlier_output()
+    {
+        var run = await RunAsync("outputs.ipynb");
+
+        Assert.Equal(NotebookRunStatus.Passed, run.Result.Status);
+        Assert.Equal(10, run.Result.CellsRun);
+        var cells = run.Executed.Cells;
+        Assert.Equal(["stdout: to stdout\n", "stderr: to stderr\n", "stdout: stdout again\n"], cells[1].Outputs.Select(OutputText));
+        // The update in cell 3 replaced what cell 2 displayed; cell 3 itself shows only its result.
+        Assert.Equal(["display: second"], cells[2].Outputs.Select(OutputText));
+        Assert.Equal(["result[3]: the answer is 42"], cells[3].Outputs.Select(OutputText));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (int?)i), cells.Skip(1).Select(c => c.ExecutionCount));
+        Assert.Contains(cells[5].Outputs, o => o is ExecuteResultNotebookOutput { ExecutionCount: 5 } r && r.Data["text/plain"] == "55");
+        Assert.Equal(["stdout: after await 55\n"], cells[6].Outputs.Select(OutputText));
+        AssertMatchesExpected(run, "outputs.ipynb");
+    }
+
+    [Fact]
+    public async Task A_package_restored_from_a_local_folder_is_usable()
+    {
+        var run = await RunAsync("nuget.ipynb", timeoutSeconds: 240);
+
+        Assert.True(run.Result.Status == NotebookRunStatus.Passed, run.Result.Failure?.Describe());
+        Assert.Equal("""{"a":1,"b":[2,3]}""",
+            Assert.IsType<ExecuteResultNotebookOutput>(run.Executed.Cells[2].Outputs.Single()).Data["text/plain"]);
+        AssertMatchesExpected(run, "nuget.ipynb");
+    }
+
+    [Fact]
+    public async Task A_throwing_cell_stops_the_run_and_its_error_is_saved()
+    {
+        var run = await RunAsync("throws.ipynb");
+
+        Assert.Equal(NotebookRunStatus.Failed, run.Result.Status);
+        Assert.Equal(2, run.Result.Failure!.CellIndex);
+        Assert.Equal("throw new InvalidOperationException(\"boom\");", run.Result.Failure.Source);
+        var error = Assert.IsType<ErrorNotebookOutput>(run.Executed.Cells[2].Outputs.Single());
+        Assert.Equal("boom", error.EValue);
+        Assert.Contains("InvalidOperationException", error.EName);
+        Assert.Empty(run.Executed.Cells[3].Outputs);
+        Assert.Null(run.Executed.Cells[3].ExecutionCount);
+        Assert.Equal(run.InputText, File.ReadAllText(run.InputPath));
+        AssertMatchesExpected(run, "throws.ipynb");
+    }
+
+    [Fact]
+    public async Task A_compile_error_is_saved_with_its_diagnostic_and_stops_the_run()
+    {
+        var run = await RunAsync("compile-error.ipynb");
+
+        Assert.Equal(NotebookRunStatus.Failed, run.Result.Status);
+        Assert.Equal(1, run.Result.Failure!.CellIndex);
+        var error = Assert.IsType<ErrorNotebookOutput>(run.Executed.Cells[1].Outputs.Single());
+        Assert.Contains("CS0029", error.EValue + string.Join("\n", error.Traceback));
+        Assert.Null(run.Executed.Cells[2].ExecutionCount);
+        AssertMatchesExpected(run, "compile-error.ipynb");
+    }
+
+    [Fact]
+    public async Task An_endless_loop_is_stopped_by_the_timeout_and_reported()
+    {
+        var run = await RunAsync("timeout.ipynb", timeoutSeconds: 2);
+
+        Assert.Equal(NotebookRunStatus.Failed, run.Result.Status);
+        Assert.Equal(1, run.Result.Failure!.CellIndex);
+        Assert.Single(run.Executed.Cells[1].Outputs.OfType<ErrorNotebookOutput>());
+        Assert.Empty(run.Executed.Cells[2].Outputs);
+        AssertMatchesExpected(run, "timeout.ipynb");
+    }
+
+    [Fact]
+    public async Task Parameters_are_injected_after_the_parameters_cell_with_inferred_and_declared_types()
+    {
+        var run = await RunAsync("parameters.ipynb", 60, "epochs=7", "rate=0.25", "seed=42", "device=cuda");
+
+        Assert.Equal(NotebookRunStatus.Passed, run.Result.Status);
+        var injected = run.Executed.Cells[2];
+        Assert.Equal([NotebookParameters.InjectedTag], injected.Tags);
+        Assert.Equal("// Parameters\nint epochs = 7;\ndouble rate = 0.25;\nvar seed = 42;\nstring device = \"cuda\";", injected.Source);
+        Assert.Equal(["stdout: epochs=7 rate=0.25 device=cuda\n"], run.Executed.Cells[3].Outputs.Select(OutputText));
+        AssertMatchesExpected(run, "parameters.ipynb");
+    }
+
+    [Fact]
+    public async Task A_raises_exception_cell_may_fail_and_a_skip_execution_cell_does_not_run()
+    {
+        var run = await RunAsync("tags.ipynb");
+
+        Assert.True(run.Result.Status == NotebookRunStatus.Passed, run.Result.Failure?.Describe());
+        Assert.Equal("expected by the author", Assert.IsType<ErrorNotebookOutput>(run.Executed.Cells[0].Outputs.Single()).EValue);
+        Assert.Empty(run.Executed.Cells[1].Outputs);
+        Assert.Null(run.Executed.Cells[1].ExecutionCount);
+        Assert.Equal(["stdout: after the expected error\n"], run.Executed.Cells[2].Outputs.Select(OutputText));
+        Assert.Equal(2, run.Result.CellsRun);
+        AssertMatchesExpected(run, "tags.ipynb");
+    }
+
+    [Fact]
+    public async Task A_raises_exception_cell_that_does_not_raise_fails_the_notebook()
+    {
+        var run = await RunAsync("does-not-raise.ipynb");
+
+        Assert.Equal(NotebookRunStatus.Failed, run.Result.Status);
+        Assert.Equal("CellDidNotRaise", run.Result.Failure!.Error.EName);
+        Assert.Null(run.Executed.Cells[1].ExecutionCount);
+        AssertMatchesExpected(run, "does-not-raise.ipynb");
+    }
+
+    [Fact]
+    public async Task A_dib_notebook_runs_and_its_executed_copy_is_an_ipynb()
+    {
+        var run = await RunAsync("notebook.dib");
+
+        Assert.Equal(NotebookRunStatus.Passed, run.Result.Status);
+        Assert.EndsWith(Path.Combine("executed", "notebook.ipynb"), run.Result.SavedPath);
+        Assert.Equal(["stdout: dib cells run\n"], run.Executed.Cells[1].Outputs.Select(OutputText));
+        Assert.Equal(["result[2]: 3"], run.Executed.Cells[2].Outputs.Select(OutputText));
+        AssertMatchesExpected(run, "notebook.dib");
+    }
+
+    [Fact]
+    public async Task A_notebook_saved_by_Polyglot_runs_and_keeps_its_metadata()
+    {
+        var run = await RunAsync("polyglot-run.ipynb");
+
+        Assert.Equal(NotebookRunStatus.Passed, run.Result.Status);
+        Assert.Equal(".net-csharp", run.Executed.Metadata["kernelspec"]!["name"]!.GetValue<string>());
+        Assert.Equal(["result[1]: 42"], run.Executed.Cells[1].Outputs.Select(OutputText));
+        AssertMatchesExpected(run, "polyglot-run.ipynb");
+    }
+
+    [Fact]
+    public async Task A_cell_in_a_language_nnb_cannot_run_fails_with_a_clear_error()
+    {
+        var run = await RunAsync(Path.Combine("Formats", "polyglot.ipynb"));
+
+        Assert.Equal(NotebookRunStatus.Failed, run.Result.Status);
+        Assert.Equal(2, run.Result.Failure!.CellIndex);
+        Assert.Equal("UnsupportedLanguage", run.Result.Failure.Error.EName);
+        Assert.Contains("'fsharp'", run.Result.Failure.Error.EValue);
+    }
+}

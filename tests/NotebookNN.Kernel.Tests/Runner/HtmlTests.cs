@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using NotebookNN.Kernel.Engine;
+using NotebookNN.Kernel.Html;
+using NotebookNN.Kernel.Notebooks;
+
+namespace NotebookNN.Kernel.Tests.Runner;
+
+public class HtmlTests
+{
+    private static Notebook WithOutputs(params NotebookOutput[] outputs)
+    {
+        var notebook = new Notebook();
+        notebook.Cells.Add(new NotebookCell(CellKind.Markdown, "# Title & <b>here</b>\n\nSome *emphasis*."));
+        var cell = new NotebookCell(CellKind.Code, "if (a < b) display(x);") { ExecutionCount = 1 };
+        cell.Outputs.AddRange(outputs);
+        notebook.Cells.Add(cell);
+        return notebook;
+    }
+
+    private static DisplayDataNotebookOutput Html(string html) =>
+        new(new MimeBundle { ["text/html"] = html, ["text/plain"] = "chart" }, new JsonObject());
+
+    [Fact]
+    public void Markdown_code_text_images_and_errors_are_rendered_and_escaped()
+    {
+        var notebook = WithOutputs(
+            new StreamNotebookOutput("stdout", "1 < 2 & done\n"),
+            Html("<table><tr><td>raw html</td></tr></table>"),
+            new DisplayDataNotebookOutput(new MimeBundle { ["image/png"] = "iVBORw0K\nGgo=", ["text/plain"] = "img" }, new JsonObject()),
+            new ExecuteResultNotebookOutput(new MimeBundle { ["text/plain"] = "<not html>" }, new JsonObject(), 1),
+            new ErrorNotebookOutput("System.Exception", "bad", ["\u001b[31mSystem.Exception: bad\u001b[0m", "   at Submission#0"]));
+
+        var page = NotebookHtml.RenderPage(notebook, NotebookHtml.TitleOf(notebook, "fallback"), new PageRunInfo("passed", 1, 1, TimeSpan.FromSeconds(1.5)));
+
+        Assert.Contains("<title>Title &amp; &lt;b&gt;here&lt;/b&gt;</title>", page);
+        Assert.Contains("<h1 id=\"title-here\">Title &amp; <b>here</b></h1>", page);
+        Assert.Contains("<em>emphasis</em>", page);
+        Assert.Contains("<code class=\"language-csharp\">if (a &lt; b) display(x);</code>", page);
+        Assert.Contains("<pre class=\"output stream stdout\">1 &lt; 2 &amp; done\n</pre>", page);
+        Assert.Contains("<table><tr><td>raw html</td></tr></table>", page);
+        Assert.Contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\"", page);
+        Assert.Contains("<pre>&lt;not html&gt;</pre>", page);
+        Assert.Contains("<pre class=\"output error\">System.Exception: bad\n   at Submission#0</pre>", page);
+        Assert.Contains("passed · 1/1 cells · 1.5 s", page);
+        Assert.DoesNotContain("<script", page);
+    }
+
+    [Fact]
+    public void Plotly_js_is_inlined_once_per_page_however_many_charts_it_has()
+    {
+        const string chart = "<div id=\"c\"></div><script src=\"https://cdn.plot.ly/plotly-2.28.0.min.js\"></script>" +
+                             "<script type=\"text/javascript\">Plotly.newPlot('c', [], {}, {});</script>";
+        var page = NotebookHtml.RenderPage(WithOutputs(Html(chart), Html(chart.Replace("'c'", "'d'"))), "charts", null);
+
+        Assert.EndsWith(".min.js", PlotlyJs.ResourceName);
+        var marker = PlotlyJs.Script[..200];
+        Assert.Equal(1, Count(page, marker));
+        Assert.Equal(2, Count(page, "Plotly.newPlot('"));
+        Assert.DoesNotContain("cdn.plot.ly/plotly-2.28.0.min.js\"", page);
+        Assert.True(page.IndexOf(marker, StringComparison.Ordinal) < page.IndexOf("Plotly.newPlot('c'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Copies_of_plotly_js_carried_by_chart_outputs_are_replaced_by_the_one_copy_of_the_page()
+    {
+        var embedded = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
+                       PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
+        string Chart(string id) => $"<div id=\"{id}\"></div>{embedded}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
+
+        var page = NotebookHtml.RenderPage(WithOutputs(Html(Chart("a")), Html(Chart("b")), Html(Chart("c"))), "charts", null);
+
+        Assert.Equal(1, Count(page, "* plotly.js v"));
+        Assert.Equal(3, Count(page, "window.Plotly.newPlot('"));
+        Assert.Contains("<div id=\"b\"></div><script type=\"text/javascript\">window.Plotly.newPlot('b', [], {});</script>", page);
+        Assert.True(page.Length < PlotlyJs.Script.Length + 10_000);
+    }
+
+    [Fact]
+    public void The_index_lists_every_notebook_with_status_cells_and_seconds()
+    {
+        var entries = new[]
+        {
+            new SiteEntry("Q01-first.ipynb", WithOutputs(), new PageRunInfo("passed", 3, 3, TimeSpan.FromSeconds(2))),
+            new SiteEntry("sub/Q02-second.ipynb", WithOutputs(), new PageRunInfo("failed", 1, 4, TimeSpan.FromSeconds(0.5))),
+        };
+        var folder = Tests.Notebooks.TestFiles.NewScratchFolder();
+
+        var index = File.ReadAllText(HtmlSite.Write(folder, entries));
+
+        Assert.Contains("<tr><td><a href=\"Q01-first.html\">Q01-first.ipynb</a></td><td>Title &amp; &lt;b&gt;here&lt;/b&gt;</td><td class=\"run passed\">passed</td><td>3/3</td><td>2.0</td></tr>", index);
+        Assert.Contains("<a href=\"sub-Q02-second.html\">", index);
+        Assert.Contains("1 of 2 passed", index);
+        Assert.True(File.Exists(Path.Combine(folder, "sub-Q02-second.html")));
+    }
+
+    private static int Count(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
