@@ -66,13 +66,28 @@ public static class NotebookJobs
             Environment.CurrentDirectory = folder;
             result = await runner.RunAsync(notebook, options, progress, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // User code never gets here (the engine reports its errors as cell outputs); this is the engine failing
+            // to start or the like. It fails this notebook, not the whole run, so the other results still count.
+            return new NotebookJobResult(job, NotebookRunStatus.Failed, 0, 0, clock.Elapsed, null, null,
+                $"nnb could not run the notebook: {e.GetType().Name}: {e.Message}");
+        }
         finally
         {
             Environment.CurrentDirectory = previousDirectory;
             CurrentDirectoryLock.Release();
         }
         var target = result.Status == NotebookRunStatus.Passed ? job.OutputPath : job.FailureOutputPath;
-        NotebookFile.Save(result.Executed, target);
+        try
+        {
+            NotebookFile.Save(result.Executed, target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new NotebookJobResult(job, NotebookRunStatus.Failed, result.CellsRun, result.CodeCells, result.Elapsed, null, result.Failure,
+                $"the executed copy could not be written to {target}: {e.Message}");
+        }
         var message = result.Failure is null ? null : $"cell {result.Failure.CellIndex}: {result.Failure.Error.EName}: {result.Failure.Error.EValue}";
         return new NotebookJobResult(job, result.Status, result.CellsRun, result.CodeCells, result.Elapsed, target, result.Failure, message);
     }

@@ -104,6 +104,22 @@ public class CliTests
     }
 
     [Fact]
+    public async Task A_notebook_that_cannot_be_read_fails_alone_and_the_others_still_run()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        CopyToScratch("tags.ipynb", folder);
+        File.WriteAllText(Path.Combine(folder, "broken.ipynb"), "{ not json");
+
+        var invocation = await NnbAsync("run", folder);
+
+        Assert.Equal(1, invocation.ExitCode);
+        Assert.Contains("broken.ipynb is not valid JSON", invocation.Output);
+        Assert.Contains("1 of 2 notebooks passed", invocation.Output);
+        Assert.True(File.Exists(Path.Combine(folder, "executed", "tags.ipynb")));
+        Assert.False(File.Exists(Path.Combine(folder, "executed", "broken.ipynb")));
+    }
+
+    [Fact]
     public async Task In_place_replaces_the_notebook_in_one_rename()
     {
         var input = CopyToScratch("tags.ipynb");
