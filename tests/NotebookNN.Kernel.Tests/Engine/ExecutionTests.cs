@@ -31,7 +31,7 @@ public sealed class ExecutionTests(EngineFixture fixture) : IClassFixture<Engine
         var sink = await _engine.RunOkAsync("Console.Write(\"a\"); Console.WriteLine(\"b\"); Console.Error.WriteLine(\"oops\"); Console.WriteLine(\"c\");");
         Assert.Equal(
             [new StreamOutput("stdout", "ab\n"), new StreamOutput("stderr", "oops\n"), new StreamOutput("stdout", "c\n")],
-            sink.Outputs);
+            sink.MergedStreams());
     }
 
     [Fact]

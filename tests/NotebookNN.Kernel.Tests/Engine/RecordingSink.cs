@@ -20,6 +20,21 @@ internal sealed class RecordingSink : ICellOutputSink
     /// <summary>All text of one stream, concatenated.</summary>
     public string Stream(string name) => string.Concat(Outputs.OfType<StreamOutput>().Where(s => s.Name == name).Select(s => s.Text));
 
+    /// <summary>The outputs with adjacent text of the same stream joined: how a front end shows them, whichever
+    /// way the engine batched the writes.</summary>
+    public IReadOnlyList<CellOutput> MergedStreams()
+    {
+        var merged = new List<CellOutput>();
+        foreach (var output in Outputs)
+        {
+            if (output is StreamOutput next && merged.Count > 0 && merged[^1] is StreamOutput previous && previous.Name == next.Name)
+                merged[^1] = previous with { Text = previous.Text + next.Text };
+            else
+                merged.Add(output);
+        }
+        return merged;
+    }
+
     public ExecuteResultOutput Result => Assert.Single(Outputs.OfType<ExecuteResultOutput>());
 
     public ErrorOutput Error => Assert.Single(Outputs.OfType<ErrorOutput>());
