@@ -61,7 +61,7 @@ public static class RunOrchestrator
                 await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    return await RunWorkerAsync(job, index, plan.Options, workDirectory.FullName, observer, cancellationToken).ConfigureAwait(false);
+                    return await RunWorkerAsync(job, index, plan, workDirectory.FullName, observer, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -77,8 +77,9 @@ public static class RunOrchestrator
     }
 
     private static async Task<NotebookJobResult> RunWorkerAsync(
-        NotebookJob job, int index, NotebookRunOptions options, string workDirectory, IRunObserver observer, CancellationToken cancellationToken)
+        NotebookJob job, int index, RunPlan plan, string workDirectory, IRunObserver observer, CancellationToken cancellationToken)
     {
+        var options = plan.Options;
         observer.Started(job);
         var jobFile = Path.Combine(workDirectory, $"job{index}.json");
         var resultFile = Path.Combine(workDirectory, $"result{index}.json");
@@ -86,6 +87,7 @@ public static class RunOrchestrator
             options.CellTimeout.TotalSeconds, options.Parameters, resultFile));
 
         var info = WorkerProtocol.NnbStartInfo(["worker", jobFile]);
+        foreach (var (key, value) in WorkerThreadEnvironment(plan.Parallel)) info.Environment[key] = value;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
@@ -129,6 +131,20 @@ public static class RunOrchestrator
         }
         observer.Finished(result);
         return result;
+    }
+
+    /// <summary>
+    /// Each of <paramref name="parallel"/> workers gets its share of the cores for its math libraries (libtorch reads
+    /// OMP_NUM_THREADS when it starts): N workers each using every core would slow all of them down. Settings the user
+    /// made are kept.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> WorkerThreadEnvironment(int parallel)
+    {
+        var share = Math.Max(1, Environment.ProcessorCount / Math.Max(1, parallel)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = new Dictionary<string, string>();
+        foreach (var key in new[] { "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
+            if (Environment.GetEnvironmentVariable(key) is null) settings[key] = share;
+        return settings;
     }
 
     /// <summary>Reports synchronously on the runner's thread (<see cref="Progress{T}"/> would post to a thread pool).</summary>

@@ -161,14 +161,15 @@ public class CliTests
     }
 
     [Fact]
-    public async Task Parallel_2_runs_two_notebooks_in_two_worker_processes_with_the_allocator_settings()
+    public async Task Parallel_2_runs_two_notebooks_in_two_worker_processes_with_the_allocator_settings_and_a_share_of_the_cores()
     {
         var folder = TestFiles.NewScratchFolder();
         foreach (var name in new[] { "first.ipynb", "second.ipynb" })
         {
             var notebook = new Notebook();
             notebook.Cells.Add(new NotebookCell(CellKind.Code,
-                "Console.WriteLine(Environment.ProcessId);\nConsole.WriteLine(Environment.GetEnvironmentVariable(\"MALLOC_MMAP_THRESHOLD_\"));"));
+                "Console.WriteLine(Environment.ProcessId);\nConsole.WriteLine(Environment.GetEnvironmentVariable(\"MALLOC_MMAP_THRESHOLD_\"));\n" +
+                "Console.WriteLine(Environment.GetEnvironmentVariable(\"OMP_NUM_THREADS\"));"));
             NotebookFile.Save(notebook, Path.Combine(folder, name));
         }
 
@@ -182,6 +183,9 @@ public class CliTests
         Assert.NotEqual(pids[0], pids[1]);
         Assert.DoesNotContain(Environment.ProcessId, pids);
         Assert.All(lines, l => Assert.Equal("33554432", l[1]));
+        // Two workers share the cores.
+        var share = Environment.GetEnvironmentVariable("OMP_NUM_THREADS") ?? Math.Max(1, Environment.ProcessorCount / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(lines, l => Assert.Equal(share, l[2]));
         Assert.Contains("2 of 2 notebooks passed", invocation.Output);
     }
 
