@@ -140,7 +140,7 @@ def main():
     for notebook in args.notebooks:
         notebook = notebook.resolve()
         if not notebook.exists():
-            print(f"MISSING {notebook}")
+            print(f"MISSING {notebook}", flush=True)
             failures += 1
             continue
         out_dir = pathlib.Path(tempfile.mkdtemp(prefix="nnb-compare-"))
@@ -148,13 +148,13 @@ def main():
             expected = code_cell_outputs(execute_with_nbconvert(notebook, out_dir, args.timeout, env))
             actual = code_cell_outputs(execute_with_nnb_run(notebook, out_dir, nnb, args.run_template))
             if expected == actual:
-                print(f"SAME    {notebook.name} ({len(expected)} code cells, {sum(len(o) for _, o in expected)} outputs)")
+                print(f"SAME    {notebook.name} ({len(expected)} code cells, {sum(len(o) for _, o in expected)} outputs)", flush=True)
             else:
                 failures += 1
-                print(f"DIFFER  {notebook.name}\n{describe_difference(expected, actual)}")
+                print(f"DIFFER  {notebook.name}\n{describe_difference(expected, actual)}", flush=True)
         except RuntimeError as error:
             failures += 1
-            print(f"FAILED  {notebook.name}: {error}")
+            print(f"FAILED  {notebook.name}: {error}", flush=True)
         finally:
             if args.keep:
                 destination = args.keep / notebook.stem

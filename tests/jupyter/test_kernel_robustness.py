@@ -6,6 +6,7 @@ Run: /usr/bin/python3 -m unittest tests/jupyter/test_kernel_robustness.py  (from
 import sys
 import os
 import queue
+import signal
 import time
 import unittest
 
@@ -335,6 +336,16 @@ class LifecycleTests(unittest.TestCase):
             while nnb_kernelspec.alive(pid) and time.monotonic() - started < SHUTDOWN_LIMIT:
                 time.sleep(0.02)
             self.assertFalse(nnb_kernelspec.alive(pid), "a foreground thread from user code kept the kernel alive after shutdown_request")
+        finally:
+            k.close()
+
+    def test_sigterm_stops_the_kernel(self):
+        k = KernelSession()
+        try:
+            pid = k.km.provisioner.pid
+            self.assertEqual("1", k.value_of("1"))
+            os.kill(pid, signal.SIGTERM)
+            self.assertEqual(0, k.km.provisioner.process.wait(timeout=TIMEOUT))
         finally:
             k.close()
 

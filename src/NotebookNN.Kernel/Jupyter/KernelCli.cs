@@ -7,7 +7,7 @@ namespace NotebookNN.Kernel.Jupyter;
 /// <summary>The <c>nnb kernel</c> and <c>nnb install</c> commands, for the CLI root to add.</summary>
 public static partial class KernelCli
 {
-    private static readonly TimeSpan ExecutorDisposeWait = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CleanupLimit = TimeSpan.FromMilliseconds(1000);
 
     /// <summary>The <c>kernel</c> and <c>install</c> commands; the kernel runs cells on a <see cref="NotebookEngine"/>
     /// working in the current directory (Jupyter starts kernels in the notebook's folder).</summary>
@@ -70,14 +70,17 @@ public static partial class KernelCli
             log.WriteLine($"nnb kernel: {e.Message}");
             exitCode = 1;
         }
-        finally
+        // Flushing iopub and releasing the engine get a bounded time: a front end waits only briefly for the
+        // process to exit after shutdown_reply before it kills it, and a restart would stall meanwhile.
+        var cleanup = Task.Run(() =>
         {
             server.Dispose();
-            if (!Task.Run(executor.Dispose).Wait(ExecutorDisposeWait))
-                log.WriteLine("nnb kernel: the engine did not release its resources in time; exiting anyway");
-        }
+            executor.Dispose();
+        });
+        if (!cleanup.Wait(CleanupLimit))
+            log.WriteLine("nnb kernel: cleanup did not finish in time; exiting anyway");
         // Threads that user code started (or a cell that ignored the interrupt) must not keep the process alive
-        // after the front end asked it to stop: the front end would wait, then kill it, and a restart would stall.
+        // after the front end asked it to stop.
         Environment.Exit(exitCode);
         return exitCode;
     }

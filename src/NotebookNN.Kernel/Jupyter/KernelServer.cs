@@ -14,7 +14,7 @@ namespace NotebookNN.Kernel.Jupyter;
 public sealed partial class KernelServer : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ThreadExitWait = TimeSpan.FromMilliseconds(700);
+    private static readonly TimeSpan ThreadExitWait = TimeSpan.FromMilliseconds(500);
 
     private readonly ConnectionInfo _connection;
     private readonly ICellExecutor _executor;
@@ -59,18 +59,32 @@ public sealed partial class KernelServer : IDisposable
 
         _stopped.Wait();
         _stdin.CancelPending();
+        // One deadline for all three: the channel threads poll every 100 ms, only a shell thread stuck in a cell
+        // that ignores the interrupt can take longer, and it is abandoned (it is a background thread).
+        var deadline = DateTime.UtcNow + ThreadExitWait;
         foreach (var (name, thread) in new (string, Func<TimeSpan, bool>)[] { ("shell", shell.Join), ("control", control.Join), ("heartbeat", heartbeat.Join) })
-            if (!thread(ThreadExitWait))
+            if (!thread(Max(deadline - DateTime.UtcNow, TimeSpan.Zero)))
                 _log.WriteLine($"[nnb kernel] the {name} thread did not stop in time; abandoning it");
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Stops serving as if a shutdown_request arrived; safe from any thread.</summary>
     public void Stop()
     {
-        _stopping.Cancel();
-        _executor.Interrupt();
-        _stdin?.CancelPending();
-        _stopped.Set();
+        if (_disposed)
+            return;
+        try
+        {
+            _stopping.Cancel();
+            _executor.Interrupt();
+            _stdin?.CancelPending();
+            _stopped.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A second stop (a signal) raced with disposal: the kernel is already stopped.
+        }
     }
 
     private void ServeHeartbeat(ResponseSocket socket)
