@@ -138,8 +138,11 @@ public static class TensorHtml
 
     static void AppendStats(StringBuilder sb, TensorStats s)
     {
-        sb.Append("<div class=\"nnb-stats\">")
-          .Append("min ").Append(Html.Number(s.Min)).Append(" · max ").Append(Html.Number(s.Max))
+        sb.Append("<div class=\"nnb-stats\">");
+        if (!s.IsExact)
+            sb.Append("≈ from every k-th element (").Append(s.SampledCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))
+              .Append(" of ").Append(s.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)).Append("): ");
+        sb.Append("min ").Append(Html.Number(s.Min)).Append(" · max ").Append(Html.Number(s.Max))
           .Append(" · mean ").Append(Html.Number(s.Mean)).Append(" · std ").Append(Html.Number(s.Std))
           .Append(" · NaN ").Append(s.NaNCount).Append(" · Inf ").Append(s.InfCount)
           .Append("</div>");
