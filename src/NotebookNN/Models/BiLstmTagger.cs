@@ -57,11 +57,15 @@ public sealed class BiLstmTagger : nn.Module<Tensor, Tensor>
         long time = tokens.shape[1];
         var lengths = CheckedLengths(tokens);
         var embedded = embedding.call(tokens);
-        var packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first: true, enforce_sorted: false);
-        var (packedOut, hidden, cell) = lstm.call(packed, null);
-        var (sequence, _) = nn.utils.rnn.pad_packed_sequence(packedOut, batch_first: true, total_length: time);
-        packedOut.Dispose();
-        packed.Dispose();
+        var sequence = LstmGradMode.Run(() =>
+        {
+            var packed = nn.utils.rnn.pack_padded_sequence(embedded, lengths, batch_first: true, enforce_sorted: false);
+            var (packedOut, _, _) = lstm.call(packed, null);
+            var (padded, _) = nn.utils.rnn.pad_packed_sequence(packedOut, batch_first: true, total_length: time);
+            packedOut.Dispose();
+            packed.Dispose();
+            return padded;
+        });
         return scope.MoveToOuter(output.call(sequence));
     }
 

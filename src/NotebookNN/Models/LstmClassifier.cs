@@ -65,20 +65,27 @@ public sealed class LstmClassifier : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var x = Embed(input);
+        if (ReturnSequences)
+            return Layers.ApplyHead(output.call(LstmGradMode.Run(() => LastLayerSequence(x))), _head);
+        return Layers.ApplyHead(output.call(LstmGradMode.Run(() => LastHidden(x))), _head);
+    }
+
+    Tensor LastLayerSequence(Tensor x)
+    {
         var (sequence, hidden, cell) = lstm.call(x, null);
-        using (cell)
-        {
-            if (ReturnSequences)
-            {
-                hidden.Dispose();
-                return Layers.ApplyHead(output.call(sequence), _head);
-            }
-            sequence.Dispose();
-            // hidden: [layers * directions, B, H]; the last layer's directions, side by side.
-            var last = hidden.narrow(0, hidden.shape[0] - _directions, _directions).permute(1, 0, 2)
-                .reshape(hidden.shape[1], -1);
-            return Layers.ApplyHead(output.call(last), _head);
-        }
+        hidden.Dispose();
+        cell.Dispose();
+        return sequence;
+    }
+
+    Tensor LastHidden(Tensor x)
+    {
+        var (sequence, hidden, cell) = lstm.call(x, null);
+        sequence.Dispose();
+        cell.Dispose();
+        // hidden: [layers * directions, B, H]; the last layer's directions, side by side.
+        using (hidden)
+            return hidden.narrow(0, hidden.shape[0] - _directions, _directions).permute(1, 0, 2).reshape(hidden.shape[1], -1);
     }
 
     Tensor Embed(Tensor input)
