@@ -40,6 +40,8 @@ class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
     code_display_data = [
         {"code": 'display("shown");', "mime": "text/plain"},
     ]
+    # The engine's cell helper, named like IPython's (Engine/Scripting/NotebookHelpers.cs).
+    code_clear_output = "clear_output();"
     code_history_pattern = "6 * ?"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "Math.Sqrt"
