@@ -27,9 +27,9 @@ class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "System.Console.WriteL", "matches": {"WriteLine"}},
     ]
     complete_code_samples = ["1 + 1", "var x = 3;", "class C { }", "Console.WriteLine(1);", "if (true) { }"]
-    incomplete_code_samples = ["class C {", "if (true) {", "Console.WriteLine(", "var s = \"abc"]
-    # Invalid: no amount of further typing can fix these (a closer without an opener).
-    invalid_code_samples = ["}", "x = (1 + 2));", "class C { }}"]
+    incomplete_code_samples = ["class C {", "if (true) {", "Console.WriteLine(", "var s = \"abc", "var x = 1 +", "if (x)"]
+    # Invalid: a syntax error inside the text, which no amount of further typing at the end can fix.
+    invalid_code_samples = ["}", "x = (1 + 2));", "class C { }}", "var x = ;", "int 5x = 1;"]
 
     code_generate_error = 'throw new InvalidOperationException("boom");'
     code_execute_result = [
@@ -40,6 +40,8 @@ class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
     code_display_data = [
         {"code": 'display("shown");', "mime": "text/plain"},
     ]
+    # The engine's cell helper, named like IPython's (Engine/Scripting/NotebookHelpers.cs).
+    code_clear_output = "clear_output();"
     code_history_pattern = "6 * ?"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "Math.Sqrt"

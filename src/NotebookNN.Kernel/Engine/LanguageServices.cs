@@ -81,7 +81,11 @@ internal sealed class LanguageServices : IDisposable
         return null;
     }
 
-    /// <summary>Complete, incomplete (more lines would finish it) or invalid (no typing can fix it).</summary>
+    /// <summary>
+    /// Complete (a whole submission without syntax errors; semantic errors do not count, as is_complete is
+    /// syntactic), incomplete (typing more at the end could finish it) or invalid (a syntax error inside the text
+    /// that no typing at the end can fix).
+    /// </summary>
     public static CompletenessResult IsComplete(string code)
     {
         var text = CellParser.BlankDirectives(CellParser.CodeBeforeMarkdown(code));
@@ -89,6 +93,25 @@ internal sealed class LanguageServices : IDisposable
         var tree = SyntaxFactory.ParseSyntaxTree(text, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script));
         var root = tree.GetRoot();
 
+        var braceDepth = OpenBraceDepth(root);
+        if (braceDepth is null) return new CompletenessResult(Completeness.Invalid);
+        var errors = tree.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var end = root.GetLastToken().Span.End;
+        // A line break inside a one-line string literal cannot be fixed by typing more, even while braces are open.
+        if (errors.Any(d => d.Id is "CS1010" or "CS1039" && !IsAtEnd(d, root, end)))
+            return new CompletenessResult(Completeness.Invalid);
+        if (!SyntaxFactory.IsCompleteSubmission(tree))
+            return new CompletenessResult(Completeness.Incomplete, new string(' ', 4 * Math.Max(1, braceDepth.Value)));
+        if (errors.Any(d => !IsAtEnd(d, root, end)))
+            return new CompletenessResult(Completeness.Invalid);
+        return errors.Count == 0
+            ? new CompletenessResult(Completeness.Complete)
+            : new CompletenessResult(Completeness.Incomplete, new string(' ', 4 * Math.Max(1, braceDepth.Value)));
+    }
+
+    // The number of braces left open, or null when a closer has no opener: no typing at the end can fix that.
+    private static int? OpenBraceDepth(SyntaxNode root)
+    {
         var depth = 0;
         var braceDepth = 0;
         foreach (var token in root.DescendantTokens(descendIntoTrivia: true))
@@ -99,22 +122,29 @@ internal sealed class LanguageServices : IDisposable
                 case SyntaxKind.OpenBraceToken: depth++; braceDepth++; break;
                 case SyntaxKind.OpenParenToken or SyntaxKind.OpenBracketToken: depth++; break;
                 case SyntaxKind.CloseBraceToken or SyntaxKind.CloseParenToken or SyntaxKind.CloseBracketToken:
-                    if (--depth < 0) return new CompletenessResult(Completeness.Invalid);
+                    if (--depth < 0) return null;
                     if (token.IsKind(SyntaxKind.CloseBraceToken)) braceDepth--;
                     break;
             }
         }
-        // A line break inside a one-line string literal cannot be fixed by typing more.
-        if (tree.GetDiagnostics().Any(d => d.Id is "CS1010" or "CS1039" && !IsAtEnd(d, text)))
-            return new CompletenessResult(Completeness.Invalid);
-        if (SyntaxFactory.IsCompleteSubmission(tree))
-            return new CompletenessResult(Completeness.Complete);
-        return new CompletenessResult(Completeness.Incomplete, new string(' ', 4 * Math.Max(1, braceDepth)));
+        return braceDepth;
     }
 
-    // An unterminated literal on the last line may still be finished by the user.
-    private static bool IsAtEnd(Diagnostic diagnostic, string text) =>
-        text.IndexOf('\n', diagnostic.Location.SourceSpan.Start) < 0;
+    // Missing tokens are reported just after the last real token, so an error from there on is one that typing
+    // more could fix; so is an unterminated literal that runs to the end of the text (its error sits at its start).
+    private static bool IsAtEnd(Diagnostic diagnostic, SyntaxNode root, int end)
+    {
+        var span = diagnostic.Location.SourceSpan;
+        if (span.Start >= end) return true;
+        var token = root.FindToken(span.Start, findInsideTrivia: true);
+        return IsLiteralToken(token) && token.Span.End >= end;
+    }
+
+    private static bool IsLiteralToken(SyntaxToken token) => token.Kind() is SyntaxKind.StringLiteralToken
+        or SyntaxKind.CharacterLiteralToken or SyntaxKind.Utf8StringLiteralToken
+        or SyntaxKind.SingleLineRawStringLiteralToken or SyntaxKind.MultiLineRawStringLiteralToken
+        or SyntaxKind.Utf8SingleLineRawStringLiteralToken or SyntaxKind.Utf8MultiLineRawStringLiteralToken
+        or SyntaxKind.InterpolatedStringTextToken;
 
     private ProjectId? EnsureChain(Script script)
     {
