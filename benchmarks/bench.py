@@ -47,6 +47,9 @@ def run_result(argv, peer=False, timeout=1800):
     return {"wall_seconds": wall}
 
 
+RAW = []
+
+
 def alternate(sides, runs):
     """sides: {name: (argv, peer)}; runs each side `runs` times in A B A B order; returns {name: [result, ...]}."""
     results = {name: [] for name in sides}
@@ -54,6 +57,7 @@ def alternate(sides, runs):
         for name, (argv, peer) in sides.items():
             print(f"  run {i + 1}/{runs} {name}", flush=True)
             results[name].append(run_result(argv, peer))
+            RAW.append({"side": name, "argv": argv[1:], "result": results[name][-1]})
     return results
 
 
@@ -69,7 +73,8 @@ class Report:
         med, lo, hi, n = stats(values)
         ratio = "" if peer is None else f"{med / statistics.median(peer):.2f}"
         verdict = "" if met is None else ("met" if met else "missed")
-        fmt = (lambda v: f"{v:.3f}") if unit == "s" else (lambda v: f"{v:,.0f}")
+        digits = {"s": 3, "×": 2, "ms": 2}.get(unit, 0)
+        fmt = lambda v: f"{v:,.{digits}f}"
         self.rows.append(f"| {row} | {what} | {side} | {fmt(med)} {unit} | {fmt(lo)}–{fmt(hi)} | {n} | {ratio} | {goal} | {verdict} |")
 
     def note(self, row, text):
@@ -226,8 +231,9 @@ def curriculum_rows(report, quick, work):
         if os.path.exists(junit):
             for case in ET.parse(junit).getroot().iter("testcase"):
                 seconds = float(case.get("time", "0"))
-                failed = any(child.tag in ("failure", "error") for child in case)
-                report.figure(7, f"{case.get('name')}{' (FAILED)' if failed else ''}", f"--parallel {parallel}",
+                failure = next((child for child in case if child.tag in ("failure", "error")), None)
+                why = "" if failure is None else " (FAILED: " + " ".join((failure.get("message") or failure.text or "").split())[:120] + ")"
+                report.figure(7, f"{case.get('name')}{why}", f"--parallel {parallel}",
                               [seconds], "s", None, "≤ 90 s", None if quick else seconds <= 90)
     report.figure(7, "total --parallel 2 / --parallel 1", "ratio", [totals["2"] / totals["1"]], "×")
 
@@ -251,6 +257,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke test: fewer, smaller runs, no verdicts")
     parser.add_argument("--output", default=os.path.join(HERE, "results.md"))
+    parser.add_argument("--rows", default="1,3,4,5,6,7",
+                        help="comma-separated rows to run (1 includes 2, which comes from the same runs); default all")
     args = parser.parse_args()
     for path in (NNBENCH, NNB):
         if not os.path.exists(path):
@@ -260,31 +268,52 @@ def main():
     load_before = os.getloadavg()
     work = tempfile.mkdtemp(prefix="nnb-bench-")
     prefix = kernelspec_prefix()
+    rows = {r.strip() for r in args.rows.split(",")}
+    unknown = rows - {"1", "2", "3", "4", "5", "6", "7"}
+    if unknown:
+        sys.exit(f"--rows: unknown row(s) {', '.join(sorted(unknown))}; use numbers 1 to 7.")
+    if "2" in rows:
+        rows.add("1")
     report = Report()
+    head = machine()
+
+    def write(state):
+        load_now = os.getloadavg()
+        lines = [f"# Benchmark results ({'quick smoke run: no verdicts' if args.quick else 'full run'}, {state})", "",
+                 f"- run: {started}, `benchmarks/run{' --quick' if args.quick else ''}"
+                 + (f" --rows {args.rows}" if args.rows != parser.get_default('rows') else "")
+                 + f"`; {runs} alternated runs per side (A B A B), "
+                 "each a fresh process with its own warm-up (first epoch / first call not counted)",
+                 f"- load average (1/5/15 min) at start: {load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f}, "
+                 f"at this write: {load_now[0]:.1f} / {load_now[1]:.1f} / {load_now[2]:.1f}"
+                 + (f" on {THREADS} cores — the machine was shared with other jobs: absolute times are noisy and inflated, "
+                    "ratios of alternated runs less so" if load_before[0] > THREADS else ""),
+                 *head, "",
+                 "Ratio = this side's median / the median of the side it is compared with (PyTorch, or the side the "
+                 "figure names after '/').", "",
+                 "| row | figure | side | median | min–max | n | ratio | goal | verdict |",
+                 "|---|---|---|---|---|---|---|---|---|", *sorted(report.rows, key=lambda r: int(r.split("|")[1])), ""]
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        with open(os.path.splitext(args.output)[0] + ".raw.json", "w", encoding="utf-8") as f:
+            json.dump(RAW, f, indent=1)
+
+    # Cheapest rows first, so that an interrupted full run still leaves the most rows in results.md.
+    steps = [("4", lambda: kernel_rows(report, args.quick, runs)),
+             ("5", lambda: notebook_rows(report, args.quick, runs, work)),
+             ("6", lambda: format_rows(report, args.quick, runs)),
+             ("3", lambda: mcdropout_rows(report, args.quick, runs)),
+             ("1", lambda: training_rows(report, args.quick, runs)),
+             ("7", lambda: curriculum_rows(report, args.quick, work))]
     try:
-        head = machine()
-        training_rows(report, args.quick, runs)
-        mcdropout_rows(report, args.quick, runs)
-        kernel_rows(report, args.quick, runs)
-        notebook_rows(report, args.quick, runs, work)
-        format_rows(report, args.quick, runs)
-        curriculum_rows(report, args.quick, work)
+        for number, step in steps:
+            if number in rows:
+                step()
+                write(f"written after row {number}")
+        write("complete")
     finally:
         shutil.rmtree(work, True)
         shutil.rmtree(prefix, True)
-    load_after = os.getloadavg()
-    lines = [f"# Benchmark results ({'quick smoke run: no verdicts' if args.quick else 'full run'})", "",
-             f"- run: {started}, `benchmarks/run{' --quick' if args.quick else ''}`; {runs} alternated runs per side (A B A B), "
-             "each a fresh process with its own warm-up (first epoch / first call not counted)",
-             f"- load average (1/5/15 min) before: {load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f}, "
-             f"after: {load_after[0]:.1f} / {load_after[1]:.1f} / {load_after[2]:.1f}"
-             + (" — the machine was shared: absolute times are noisy, ratios of alternated runs less so" if load_before[0] > THREADS else ""),
-             *head, "",
-             "Ratio = this side's median / the median of the side it is compared with (the row above it, or PyTorch).", "",
-             "| row | figure | side | median | min–max | n | ratio | goal | verdict |",
-             "|---|---|---|---|---|---|---|---|---|", *report.rows, ""]
-    with open(args.output, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
     print(f"wrote {args.output}")
 
 

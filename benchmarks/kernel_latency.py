@@ -31,6 +31,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("kernel")
     parser.add_argument("--warm", type=int, default=200)
+    parser.add_argument("--also", action="append", default=[],
+                        help="more code to time warm the same way (e.g. '' for an empty cell: protocol cost without "
+                             "evaluation), reported as warm_median_seconds_by_code")
     args = parser.parse_args()
     start = time.perf_counter()
     manager = KernelManager(kernel_name=args.kernel)
@@ -48,11 +51,19 @@ def main():
             begin = time.perf_counter()
             round_trip(client, "1 + 1")
             warm.append(time.perf_counter() - begin)
+        by_code = {}
+        for code in args.also:
+            times = []
+            for _ in range(args.warm):
+                begin = time.perf_counter()
+                round_trip(client, code)
+                times.append(time.perf_counter() - begin)
+            by_code[code] = sorted(times)[len(times) // 2]
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=False)
     warm.sort()
-    print("RESULT " + json.dumps({"cold_seconds": cold, "warm_median_seconds": warm[len(warm) // 2], "warm_count": len(warm)}), flush=True)
+    print("RESULT " + json.dumps({"cold_seconds": cold, "warm_median_seconds": warm[len(warm) // 2], "warm_count": len(warm), "warm_median_seconds_by_code": by_code}), flush=True)
 
 
 if __name__ == "__main__":
