@@ -259,10 +259,13 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke test: fewer, smaller runs, no verdicts")
-    parser.add_argument("--output", default=os.path.join(HERE, "results.md"))
+    parser.add_argument("--output", default=None,
+                        help="where to write the report (default: results.md, or results-quick.md with --quick)")
     parser.add_argument("--rows", default="1,3,4,5,6,7",
                         help="comma-separated rows to run (1 includes 2, which comes from the same runs); default all")
     args = parser.parse_args()
+    if args.output is None:
+        args.output = os.path.join(HERE, "results-quick.md" if args.quick else "results.md")
     for path in (NNBENCH, NNB):
         if not os.path.exists(path):
             sys.exit(f"{path} is missing: run benchmarks/run, which builds it in Release first.")
