@@ -125,6 +125,8 @@ def mcdropout_rows(report, quick, runs):
     res = alternate({
         "batched": ([NNBENCH, "mcdropout", "batched"] + common, False),
         "looped": ([NNBENCH, "mcdropout", "looped"] + common, False),
+        # Diagnostic side (ANALYSIS.md): the library's batching with calls capped to the looped call's size.
+        "capped": ([NNBENCH, "mcdropout", "batched", "--rows-per-call", common[3]] + common, False),
         "pytorch": ([PY, os.path.join(HERE, "peer.py"), "mcdropout", "pytorch"] + common, True),
     }, runs)
     t = {k: flatten(v, "seconds") for k, v in res.items()}
@@ -135,6 +137,7 @@ def mcdropout_rows(report, quick, runs):
     calls = res["batched"][0].get("forward_calls")
     report.figure(3, what, f"NotebookNN batched ({calls} forward calls) / looped", t["batched"], "s", t["looped"], "≤ 1.05",
                   None if quick else statistics.median(t["batched"]) <= 1.05 * statistics.median(t["looped"]))
+    report.figure(3, what, f"diagnostic: batched, MaxRowsPerCall = {common[3]} / looped", t["capped"], "s", t["looped"])
     report.note(3, "GPU: batched ≥ 3× looped — not measurable here: only the TorchSharp-cpu package is restorable on "
                    "this machine (no CUDA TorchSharp package in the offline feed) and the harness runs on the CPU box")
 
@@ -256,10 +259,13 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke test: fewer, smaller runs, no verdicts")
-    parser.add_argument("--output", default=os.path.join(HERE, "results.md"))
+    parser.add_argument("--output", default=None,
+                        help="where to write the report (default: results.md, or results-quick.md with --quick)")
     parser.add_argument("--rows", default="1,3,4,5,6,7",
                         help="comma-separated rows to run (1 includes 2, which comes from the same runs); default all")
     args = parser.parse_args()
+    if args.output is None:
+        args.output = os.path.join(HERE, "results-quick.md" if args.quick else "results.md")
     for path in (NNBENCH, NNB):
         if not os.path.exists(path):
             sys.exit(f"{path} is missing: run benchmarks/run, which builds it in Release first.")

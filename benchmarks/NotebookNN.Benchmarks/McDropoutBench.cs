@@ -15,17 +15,21 @@ static class McDropoutBench
     {
         if (variant is not ("batched" or "looped")) throw new ArgumentException($"Unknown MC side '{variant}': use batched or looped.");
         int passes = options.Int("passes", 50), images = options.Int("images", 1000), reps = options.Int("reps", 3);
+        // 0 keeps the library's memory-budget plan; N caps the rows per forward call (the profile in ANALYSIS.md).
+        int rowsPerCall = options.Int("rows-per-call", 0);
+        if (rowsPerCall < 0) throw new ArgumentException("--rows-per-call must be 0 (library default) or positive.");
+        var mcOptions = rowsPerCall == 0 ? null : new McDropoutOptions { MaxRowsPerCall = rowsPerCall };
         manual_seed(1);
         var x = Mnist.Load(DataSplit.Test, images).Features;
         var net = MnistCnn.Create(width: 0.25);
-        Func<Tensor> sample = variant == "batched" ? () => McDropout.SamplePasses(net, x, passes) : () => Looped(net, x, passes);
+        Func<Tensor> sample = variant == "batched" ? () => McDropout.SamplePasses(net, x, passes, mcOptions) : () => Looped(net, x, passes);
         var seconds = new List<double>();
         for (int r = 0; r <= reps; r++)
         {
             using var scope = NewDisposeScope();
             seconds.Add(Measure.Seconds(() => sample()));
         }
-        var plan = McDropout.Plan(net, x, passes);
+        var plan = McDropout.Plan(net, x, passes, mcOptions);
         return new Dictionary<string, object>
         {
             ["seconds"] = seconds.Skip(1).ToArray(),
