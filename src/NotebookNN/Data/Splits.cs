@@ -98,11 +98,7 @@ public static class Splits
     static long[] Shuffle(long[] items, Random random)
     {
         var copy = (long[])items.Clone();
-        for (int i = copy.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (copy[i], copy[j]) = (copy[j], copy[i]);
-        }
+        Validation.Shuffling.InPlace(copy, random);
         return copy;
     }
 }
