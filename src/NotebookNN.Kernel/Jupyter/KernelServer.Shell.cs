@@ -14,10 +14,10 @@ public sealed partial class KernelServer
         switch (message.MessageType)
         {
             case "execute_request":
-                bool failed = Execute(socket, message);
+                var queuedBeforeReply = Execute(socket, message);
                 PublishStatus("idle", message);
-                if (failed && Bool(message.Content, "stop_on_error", true))
-                    AbortQueuedExecutions(socket);
+                if (queuedBeforeReply is not null)
+                    AbortQueuedExecutions(socket, queuedBeforeReply);
                 return;
             case "kernel_info_request":
                 Reply(socket, message, "kernel_info_reply", KernelInfo.ReplyContent());
@@ -55,14 +55,16 @@ public sealed partial class KernelServer
         PublishStatus("idle", message);
     }
 
-    /// <returns>True when the cell failed (error, timeout or interrupt).</returns>
-    private bool Execute(RouterSocket socket, JupyterMessage request)
+    /// <returns>When the cell failed (error, timeout or interrupt) with stop_on_error: the shell requests that were
+    /// queued before its reply; otherwise null.</returns>
+    private List<JupyterMessage>? Execute(RouterSocket socket, JupyterMessage request)
     {
         var content = request.Content;
         if (content["code"] is not JsonValue codeValue || !codeValue.TryGetValue(out string? code))
         {
+            var queuedBefore = Bool(content, "stop_on_error", true) ? TakeQueued(socket) : null;
             Reply(socket, request, "execute_reply", WithCount(ErrorContent("InvalidRequest", "execute_request content lacks a string 'code'.", []), _executionCount));
-            return true;
+            return queuedBefore;
         }
         bool silent = Bool(content, "silent", false);
         bool storeHistory = !silent && Bool(content, "store_history", true);
@@ -92,8 +94,11 @@ public sealed partial class KernelServer
         JsonObject reply = result.Status == CellStatus.Ok || result.Error is null
             ? new JsonObject { ["status"] = "ok", ["payload"] = new JsonArray(), ["user_expressions"] = new JsonObject() }
             : ErrorContent(result.Error.EName, result.Error.EValue, result.Error.Traceback);
+        // Taken before the reply goes out: only requests queued while the cell ran are aborted, never one a
+        // front end sends after it has seen this reply.
+        var queued = result.Status != CellStatus.Ok && Bool(content, "stop_on_error", true) ? TakeQueued(socket) : null;
         Reply(socket, request, "execute_reply", WithCount(reply, count));
-        return result.Status != CellStatus.Ok;
+        return queued;
     }
 
     /// <summary>
@@ -101,17 +106,11 @@ public sealed partial class KernelServer
     /// state the failure left incomplete: each queued execute_request is answered "aborted" without running.
     /// Other queued requests are served normally.
     /// </summary>
-    private void AbortQueuedExecutions(RouterSocket socket)
+    private void AbortQueuedExecutions(RouterSocket socket, List<JupyterMessage> queued)
     {
-        var frames = new List<byte[]>();
-        while (socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
+        foreach (var message in queued)
         {
-            if (!_codec.TryDecode(frames, out var message, out var error))
-            {
-                _log.WriteLine($"[nnb kernel] dropped a message ({frames.Count} frames): {error}");
-                continue;
-            }
-            if (message!.MessageType != "execute_request")
+            if (message.MessageType != "execute_request")
             {
                 Dispatch(socket, message, HandleShell);
                 continue;
@@ -120,6 +119,21 @@ public sealed partial class KernelServer
             Reply(socket, message, "execute_reply", WithCount(new JsonObject { ["status"] = "aborted" }, _executionCount));
             PublishStatus("idle", message);
         }
+    }
+
+    /// <summary>The shell requests waiting on the socket now, decoded; malformed ones are logged and dropped.</summary>
+    private List<JupyterMessage> TakeQueued(RouterSocket socket)
+    {
+        var queued = new List<JupyterMessage>();
+        var frames = new List<byte[]>();
+        while (socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
+        {
+            if (_codec.TryDecode(frames, out var message, out var error))
+                queued.Add(message!);
+            else
+                _log.WriteLine($"[nnb kernel] dropped a message ({frames.Count} frames): {error}");
+        }
+        return queued;
     }
 
     /// <summary>Runs a handler; a handler bug must not take the kernel down, so it becomes an error reply.</summary>
