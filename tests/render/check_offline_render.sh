@@ -6,6 +6,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$repo/artifacts/render}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)   # Chromium needs an absolute file:// URL
 nb="$repo/tests/NotebookNN.Interactive.Tests/notebooks/extension-views.ipynb"
 nnb="$repo/src/NotebookNN.Kernel/bin/Release/net10.0/nnb.dll"
 [ -f "$nnb" ] || { echo "render check: build nnb first (dotnet build src/NotebookNN.Kernel -c Release)" >&2; exit 2; }
