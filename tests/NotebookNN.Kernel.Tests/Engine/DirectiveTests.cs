@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using NotebookNN.Kernel.Engine;
 
 namespace NotebookNN.Kernel.Tests.Engine;
@@ -88,6 +89,27 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
         // Referencing the assembly again does not load the extension twice (that would be a duplicate magic).
         await _engine.RunOkAsync("#r \"NotebookNN.Kernel.Tests.dll\"");
         Assert.Single(_engine.Magics, m => m.Name == "greet");
+    }
+
+    [Fact]
+    public async Task Each_cell_is_compiled_with_only_the_references_its_session_does_not_hold_yet()
+    {
+        // Roslyn adds every earlier submission's references to each new one; a cell that passed the whole list
+        // again made the list, and the time to bind it, grow with every cell of a session.
+        using var engine = new NotebookEngine();
+        await engine.RunOkAsync("var a = 1;");
+        await engine.RunOkAsync("var b = a + 1;");
+        var plain = engine.CurrentState!.Script.GetCompilation();
+        Assert.Empty(plain.References);
+        Assert.Contains(plain.ReferencedAssemblyNames, name => name.Name == "System.Linq");
+
+        await engine.RunOkAsync("#r \"NotebookNN.Kernel.Tests.dll\"\nvar c = b;");
+        var added = Assert.Single(engine.CurrentState!.Script.GetCompilation().References);
+        Assert.EndsWith("NotebookNN.Kernel.Tests.dll", ((PortableExecutableReference)added).FilePath);
+
+        var sink = await engine.RunOkAsync("typeof(NotebookNN.Kernel.Tests.Engine.GreetingExtension).Name + c");
+        Assert.Empty(engine.CurrentState!.Script.GetCompilation().References);
+        Assert.Equal("GreetingExtension2", Assert.Single(sink.Outputs.OfType<ExecuteResultOutput>()).Data["text/plain"]);
     }
 
     [Fact]
