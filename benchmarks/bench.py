@@ -125,8 +125,6 @@ def mcdropout_rows(report, quick, runs):
     res = alternate({
         "batched": ([NNBENCH, "mcdropout", "batched"] + common, False),
         "looped": ([NNBENCH, "mcdropout", "looped"] + common, False),
-        # Diagnostic side (ANALYSIS.md): the library's batching with calls capped to the looped call's size.
-        "capped": ([NNBENCH, "mcdropout", "batched", "--rows-per-call", common[3]] + common, False),
         "pytorch": ([PY, os.path.join(HERE, "peer.py"), "mcdropout", "pytorch"] + common, True),
     }, runs)
     t = {k: flatten(v, "seconds") for k, v in res.items()}
@@ -137,7 +135,6 @@ def mcdropout_rows(report, quick, runs):
     calls = res["batched"][0].get("forward_calls")
     report.figure(3, what, f"NotebookNN batched ({calls} forward calls) / looped", t["batched"], "s", t["looped"], "≤ 1.05",
                   None if quick else statistics.median(t["batched"]) <= 1.05 * statistics.median(t["looped"]))
-    report.figure(3, what, f"diagnostic: batched, MaxRowsPerCall = {common[3]} / looped", t["capped"], "s", t["looped"])
     report.note(3, "GPU: batched ≥ 3× looped — not measurable here: only the TorchSharp-cpu package is restorable on "
                    "this machine (no CUDA TorchSharp package in the offline feed) and the harness runs on the CPU box")
 

@@ -176,6 +176,24 @@ public class UncertaintyTests
     }
 
     [Fact]
+    public void On_a_cpu_the_default_budget_is_cache_sized_and_an_explicit_one_wins()
+    {
+        NN.Seed(8);
+        var model = DropoutNet(0.5);
+        var x = randn(1000, 5);
+        long bytesPerRow = 4 * (5 + 4 * 16 + 3 + 3);
+
+        var byDefault = McDropout.Plan(model, x, passes: 100);
+        var roomy = McDropout.Plan(model, x, passes: 100, new McDropoutOptions { MemoryBudgetBytes = McDropoutOptions.DefaultGpuBudgetBytes });
+
+        long rows = McDropoutOptions.DefaultCpuBudgetBytes / bytesPerRow;
+        Assert.Equal((rows, (100_000 + rows - 1) / rows), (byDefault.RowsPerCall, byDefault.Calls));
+        Assert.Equal(2L, byDefault.Calls);
+        Assert.Equal((100_000L, 1L), (roomy.RowsPerCall, roomy.Calls));
+        Assert.Throws<ArgumentOutOfRangeException>(() => McDropout.Plan(model, x, 2, new McDropoutOptions { MemoryBudgetBytes = 0 }));
+    }
+
+    [Fact]
     public void A_model_without_dropout_is_refused()
     {
         var model = Mlp.Create([5, 4, 3]);
