@@ -111,11 +111,12 @@ def formatting(args):
     for name, shape in (("1e3", (10, 100)), ("large", (side, side))):
         t = torch.linspace(0, 1, shape[0] * shape[1]).reshape(shape)
         seconds = []
-        for _ in range(args.reps + 1):
+        for _ in range(args.warmup + args.reps):
             start = time.perf_counter()
             repr(t)
             seconds.append(time.perf_counter() - start)
-        result["seconds_" + name] = seconds[1:]
+        result["first_seconds_" + name] = seconds[0]
+        result["seconds_" + name] = seconds[args.warmup:]
         result["chars_" + name] = len(repr(t))
         del t
     result["large_elements"] = side * side
@@ -133,6 +134,7 @@ def main():
     parser.add_argument("--passes", type=int, default=50)
     parser.add_argument("--images", type=int, default=1000)
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="format: calls before the timed ones")
     parser.add_argument("--large", type=int, default=100_000_000)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -17,7 +17,8 @@ static class Formatting
             "html" => t => TensorHtml.Format(t),
             _ => throw new ArgumentException($"Unknown format '{variant}': use text or html."),
         };
-        int reps = options.Int("reps", 5);
+        int reps = options.Int("reps", 5), warmup = options.Int("warmup", 1);
+        if (reps < 1 || warmup < 1) throw new ArgumentException("--reps and --warmup must be at least 1.");
         long large = options.Int("large", 100_000_000);
         long side = (long)Math.Round(Math.Sqrt(large));
         var result = new Dictionary<string, object>();
@@ -25,8 +26,9 @@ static class Formatting
         {
             using var scope = NewDisposeScope();
             var t = linspace(0, 1, shape[0] * shape[1]).reshape(shape);
-            var seconds = Enumerable.Range(0, reps + 1).Select(_ => Measure.Seconds(() => format(t))).Skip(1).ToArray();
-            result["seconds_" + name] = seconds;
+            var seconds = Enumerable.Range(0, warmup + reps).Select(_ => Measure.Seconds(() => format(t))).ToArray();
+            result["first_seconds_" + name] = seconds[0];
+            result["seconds_" + name] = seconds[warmup..];
             result["chars_" + name] = format(t).Length;
         }
         result["large_elements"] = side * side;
