@@ -296,8 +296,8 @@ def main():
                  "each a fresh process with its own warm-up (first epoch / first call not counted)",
                  f"- load average (1/5/15 min) at start: {load_before[0]:.1f} / {load_before[1]:.1f} / {load_before[2]:.1f}, "
                  f"at this write: {load_now[0]:.1f} / {load_now[1]:.1f} / {load_now[2]:.1f}"
-                 + (f" on {THREADS} cores — the machine was shared with other jobs: absolute times are noisy and inflated, "
-                    "ratios of alternated runs less so" if load_before[0] > THREADS else ""),
+                 + (f" on {THREADS} cores — the load was above the core count at the start, so absolute times may be "
+                    "inflated; ratios of alternated runs less so" if load_before[0] > THREADS else f" on {THREADS} cores"),
                  *head, "",
                  "Ratio = this side's median / the median of the side it is compared with (PyTorch, or the side the "
                  "figure names after '/').", "",

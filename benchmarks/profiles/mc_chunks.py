@@ -1,13 +1,14 @@
 """Profile behind row 3 (MC dropout, batched slower than looped on CPU): the same CNN forward over the same
 T x N rows, cut into chunks of different sizes. If the time grows with the chunk size, bigger batched calls lose
 on CPU because the activations of one call no longer fit the caches.
-Usage: /usr/bin/python3 benchmarks/profile_mc_chunks.py [IMAGES]  (run with the peer's environment, see bench.py)."""
+Usage: /usr/bin/python3 benchmarks/profiles/mc_chunks.py [IMAGES]  (run with the peer's environment, see bench.py)."""
 import sys
 import time
 
 import torch
 
-import peer
+sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), ".."))
+import peer  # noqa: E402
 
 torch.set_num_threads(int(__import__("os").cpu_count() or 1))
 torch.manual_seed(1)
