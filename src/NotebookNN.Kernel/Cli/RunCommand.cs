@@ -60,7 +60,7 @@ public static class RunCommand
         var junit = new Option<string?>("--junit") { Description = "Write a JUnit XML report here.", HelpName = "FILE" };
         var parallel = new Option<int>("--parallel")
         {
-            Description = "Run up to N notebooks at once, each in its own nnb process.",
+            Description = "Run up to N notebooks at once in N worker processes (each notebook with a fresh engine).",
             DefaultValueFactory = _ => 1,
             HelpName = "N",
         };

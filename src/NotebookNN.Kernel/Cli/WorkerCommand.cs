@@ -5,8 +5,9 @@ using NotebookNN.Kernel.Runner;
 namespace NotebookNN.Kernel.Cli;
 
 /// <summary>
-/// <c>nnb worker JOBFILE</c> (hidden): runs one notebook for <c>nnb run --parallel</c> in its own process, printing
-/// progress lines and writing the result file the job names.
+/// <c>nnb worker [JOBFILE]</c> (hidden): runs notebooks for <c>nnb run --parallel</c> in a process of its own. With a
+/// job file it runs that one notebook; without, it reads job file paths from standard input, one per line, and runs
+/// each with a fresh engine until the input ends (see <see cref="WorkerProtocol"/>).
 /// </summary>
 public static class WorkerCommand
 {
@@ -14,11 +15,32 @@ public static class WorkerCommand
     {
         ArgumentNullException.ThrowIfNull(executorFactory);
         ArgumentNullException.ThrowIfNull(console);
-        var jobFile = new Argument<string>("job") { Description = "The job file written by nnb run --parallel." };
-        var command = new Command("worker", "Runs one notebook for nnb run --parallel (internal).") { jobFile };
+        var jobFile = new Argument<string?>("job") { Description = "A job file written by nnb run --parallel (none: read job file paths from standard input).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("worker", "Runs notebooks for nnb run --parallel (internal).") { jobFile };
         command.Hidden = true;
-        command.SetAction((parse, cancellationToken) => ExecuteAsync(parse.GetValue(jobFile)!, executorFactory, console, cancellationToken));
+        command.SetAction((parse, cancellationToken) => parse.GetValue(jobFile) is { } path
+            ? ExecuteAsync(path, executorFactory, console, cancellationToken)
+            : ServeAsync(Console.In, executorFactory, console, cancellationToken));
         return command;
+    }
+
+    /// <summary>Runs the jobs whose file paths arrive on <paramref name="input"/>, one per line, until it ends.</summary>
+    public static async Task<int> ServeAsync(TextReader input, EngineFactory executorFactory, NnbConsole console, CancellationToken cancellationToken = default)
+    {
+        int exit = RunCommand.ExitPassed;
+        while (await input.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            int status = await ExecuteAsync(line.Trim(), executorFactory, console, cancellationToken).ConfigureAwait(false);
+            if (status == RunCommand.ExitUsage) return status;
+            if (status != RunCommand.ExitPassed) exit = status;
+            lock (console.Output)
+            {
+                console.Output.WriteLine(WorkerProtocol.DoneLine);
+                console.Output.Flush();
+            }
+        }
+        return exit;
     }
 
     public static async Task<int> ExecuteAsync(string jobFile, EngineFactory executorFactory, NnbConsole console, CancellationToken cancellationToken = default)

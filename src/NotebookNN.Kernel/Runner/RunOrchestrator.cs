@@ -14,7 +14,8 @@ public interface IRunObserver
 
 /// <summary>
 /// Runs a set of notebook jobs: one after another in this process, or, with <paramref name="Parallel"/> above 1, in
-/// up to that many separate <c>nnb worker</c> processes (each notebook gets a fresh process and engine).
+/// that many <c>nnb worker</c> processes, each running notebooks from a shared queue (every notebook gets a fresh
+/// engine; a worker that dies is replaced for the next notebook).
 /// </summary>
 public sealed record RunPlan(IReadOnlyList<NotebookJob> Jobs, NotebookRunOptions Options, int Parallel = 1);
 
@@ -55,20 +56,16 @@ public static class RunOrchestrator
         var workDirectory = Directory.CreateTempSubdirectory("nnb-run-");
         try
         {
-            using var slots = new SemaphoreSlim(plan.Parallel);
-            var tasks = plan.Jobs.Select(async (job, index) =>
-            {
-                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    return await RunWorkerAsync(job, index, plan, workDirectory.FullName, observer, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }).ToList();
-            return await Task.WhenAll(tasks).ConfigureAwait(false);
+            var queue = new System.Collections.Concurrent.ConcurrentQueue<int>(Enumerable.Range(0, plan.Jobs.Count));
+            var results = new NotebookJobResult[plan.Jobs.Count];
+            // Each lane keeps one worker process for as many notebooks as it can take from the queue: a process per
+            // notebook paid .NET's start-up and the compiler's warm-up (~2 s) every time, which on 2 cores made
+            // --parallel 2 slower than running the curriculum in one process.
+            var lanes = Enumerable.Range(0, Math.Min(plan.Parallel, plan.Jobs.Count))
+                .Select(_ => RunLaneAsync(queue, results, plan, workDirectory.FullName, observer, cancellationToken))
+                .ToList();
+            await Task.WhenAll(lanes).ConfigureAwait(false);
+            return results;
         }
         finally
         {
@@ -76,61 +73,147 @@ public static class RunOrchestrator
         }
     }
 
-    private static async Task<NotebookJobResult> RunWorkerAsync(
-        NotebookJob job, int index, RunPlan plan, string workDirectory, IRunObserver observer, CancellationToken cancellationToken)
+    private static async Task RunLaneAsync(System.Collections.Concurrent.ConcurrentQueue<int> queue, NotebookJobResult[] results,
+        RunPlan plan, string workDirectory, IRunObserver observer, CancellationToken cancellationToken)
     {
-        var options = plan.Options;
-        observer.Started(job);
-        var jobFile = Path.Combine(workDirectory, $"job{index}.json");
-        var resultFile = Path.Combine(workDirectory, $"result{index}.json");
-        WorkerProtocol.WriteJob(jobFile, new WorkerProtocol.WorkerJob(job.InputPath, job.OutputPath, job.InPlace, job.DisplayName,
-            options.CellTimeout.TotalSeconds, options.Parameters, resultFile));
-
-        var info = WorkerProtocol.NnbStartInfo(["worker", jobFile]);
-        foreach (var (key, value) in WorkerThreadEnvironment(plan.Parallel)) info.Environment[key] = value;
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.UseShellExecute = false;
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}.");
-        var errors = new StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (errors) errors.AppendLine(e.Data);
-        };
-        process.BeginErrorReadLine();
-        var stdout = Task.Run(async () =>
-        {
-            while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-                if (WorkerProtocol.TryParseProgress(line, out var progress)) observer.Progress(job, progress);
-        }, cancellationToken);
-
+        WorkerProcess? worker = null;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            await stdout.ConfigureAwait(false);
+            while (queue.TryDequeue(out var index))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var job = plan.Jobs[index];
+                observer.Started(job);
+                var jobFile = Path.Combine(workDirectory, $"job{index}.json");
+                var resultFile = Path.Combine(workDirectory, $"result{index}.json");
+                WorkerProtocol.WriteJob(jobFile, new WorkerProtocol.WorkerJob(job.InputPath, job.OutputPath, job.InPlace, job.DisplayName,
+                    plan.Options.CellTimeout.TotalSeconds, plan.Options.Parameters, resultFile));
+                var clock = Stopwatch.StartNew();
+                worker ??= WorkerProcess.Start(plan.Parallel);
+                var finished = await worker.RunAsync(jobFile, progress => observer.Progress(job, progress), cancellationToken).ConfigureAwait(false);
+                NotebookJobResult result;
+                if (finished && File.Exists(resultFile))
+                {
+                    result = WorkerProtocol.ReadResult(resultFile, job);
+                }
+                else
+                {
+                    // The worker died with the notebook (a cell that exited the process, a native crash): the
+                    // notebook fails with what the worker said last, and the next notebook gets a fresh worker.
+                    result = new NotebookJobResult(job, NotebookRunStatus.Failed, 0, 0, clock.Elapsed, null, null,
+                        await worker.FailureMessageAsync().ConfigureAwait(false));
+                    worker.Dispose();
+                    worker = null;
+                }
+                observer.Finished(result);
+                results[index] = result;
+            }
+            if (worker is not null) await worker.FinishAsync().ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            worker?.Dispose();
+        }
+    }
+
+    /// <summary>One <c>nnb worker</c> process serving jobs sent on its standard input.</summary>
+    private sealed class WorkerProcess : IDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _errors = new();
+
+        private WorkerProcess(Process process)
+        {
+            _process = process;
+            _process.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is null) return;
+                lock (_errors) _errors.AppendLine(e.Data);
+            };
+            _process.BeginErrorReadLine();
         }
 
-        NotebookJobResult result;
-        if (File.Exists(resultFile))
+        public static WorkerProcess Start(int parallel)
         {
-            result = WorkerProtocol.ReadResult(resultFile, job);
+            var info = WorkerProtocol.NnbStartInfo(["worker"]);
+            foreach (var (key, value) in WorkerThreadEnvironment(parallel)) info.Environment[key] = value;
+            info.RedirectStandardInput = true;
+            info.RedirectStandardOutput = true;
+            info.RedirectStandardError = true;
+            info.UseShellExecute = false;
+            return new WorkerProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName}."));
         }
-        else
+
+        /// <summary>Sends one job and reads progress until the worker says it is done (true) or its output ends (false).</summary>
+        public async Task<bool> RunAsync(string jobFile, Action<CellProgress> progress, CancellationToken cancellationToken)
         {
+            lock (_errors) _errors.Clear();
+            try
+            {
+                await _process.StandardInput.WriteLineAsync(jobFile.AsMemory(), cancellationToken).ConfigureAwait(false);
+                await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+                while (await _process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                {
+                    if (line == WorkerProtocol.DoneLine) return true;
+                    if (WorkerProtocol.TryParseProgress(line, out var cell)) progress(cell);
+                }
+                return false;
+            }
+            catch (IOException)
+            {
+                return false; // the worker is gone: its input pipe broke
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+                throw;
+            }
+        }
+
+        /// <summary>Why the worker stopped without a result: its exit code and what it wrote to stderr meanwhile.</summary>
+        public async Task<string> FailureMessageAsync()
+        {
+            using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            {
+                try
+                {
+                    await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Kill(); // it closed its output but kept running
+                }
+            }
+            _process.WaitForExit(); // also drains the redirected stderr
             string tail;
-            lock (errors) tail = errors.ToString().Trim();
-            result = new NotebookJobResult(job, NotebookRunStatus.Failed, 0, 0, clock.Elapsed, null, null,
-                $"the worker process exited with code {process.ExitCode} without a result. {tail}".Trim());
+            lock (_errors) tail = _errors.ToString().Trim();
+            return $"the worker process exited with code {_process.ExitCode} without a result. {tail}".Trim();
         }
-        observer.Finished(result);
-        return result;
+
+        /// <summary>Closes the worker's input, which ends it, and waits for it.</summary>
+        public async Task FinishAsync()
+        {
+            _process.StandardInput.Close();
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        private void Kill()
+        {
+            try
+            {
+                if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // it exited meanwhile
+            }
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            _process.Dispose();
+        }
     }
 
     /// <summary>

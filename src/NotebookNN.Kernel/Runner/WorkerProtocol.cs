@@ -6,12 +6,17 @@ using NotebookNN.Kernel.Notebooks;
 namespace NotebookNN.Kernel.Runner;
 
 /// <summary>
-/// How <c>nnb run --parallel N</c> talks to its worker processes (<c>nnb worker JOBFILE</c>): the parent writes a job
-/// file, the worker prints <c>progress DONE TOTAL</c> lines while it runs and writes the result file the job names.
+/// How <c>nnb run --parallel N</c> talks to its worker processes (<c>nnb worker</c>): the parent writes a job file
+/// and sends its path as a line on the worker's standard input; the worker prints <c>progress DONE TOTAL</c> lines
+/// while it runs, writes the result file the job names, and prints <c>nnb-worker done</c>. A worker serves jobs until
+/// its input closes, so one process (and one .NET start-up) serves many notebooks, each with a fresh engine.
 /// </summary>
 public static class WorkerProtocol
 {
     public const string ProgressPrefix = "progress ";
+
+    /// <summary>The line a worker prints after writing a job's result file.</summary>
+    public const string DoneLine = "nnb-worker done";
 
     /// <summary>glibc allocator settings for processes that run TorchSharp: they keep large tensor buffers mapped
     /// instead of returning and re-faulting them, which steadies training speed.</summary>

@@ -190,6 +190,61 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Parallel_workers_each_run_several_notebooks_with_a_fresh_engine_for_each()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        var names = new[] { "a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb" };
+        foreach (var name in names)
+        {
+            var notebook = new Notebook();
+            notebook.Cells.Add(new NotebookCell(CellKind.Code, "#!who\nConsole.WriteLine(Environment.ProcessId);\nvar mine = 1;"));
+            NotebookFile.Save(notebook, Path.Combine(folder, name));
+        }
+
+        var invocation = await NnbAsync("run", folder, "--parallel", "2");
+
+        Assert.True(invocation.ExitCode == 0, invocation.Output + invocation.Error);
+        var lines = names
+            .Select(n => Assert.IsType<StreamNotebookOutput>(NotebookFile.Load(Path.Combine(folder, "executed", n)).Cells[0].Outputs.Single()).Text.Split('\n'))
+            .ToList();
+        // Nothing of an earlier notebook is left in the engine of the next one in the same worker.
+        Assert.All(lines, l => Assert.Equal("No variables are defined.", l[0]));
+        var pids = lines.Select(l => int.Parse(l[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, pids.Distinct().Count());
+        Assert.DoesNotContain(Environment.ProcessId, pids);
+        Assert.Contains("4 of 4 notebooks passed", invocation.Output);
+    }
+
+    [Fact]
+    public async Task A_notebook_that_ends_its_worker_fails_and_a_new_worker_runs_the_rest()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        var cells = new Dictionary<string, string>
+        {
+            ["a.ipynb"] = "Console.Error.WriteLine(\"leaving now\");\nEnvironment.Exit(3);",
+            ["b.ipynb"] = "Console.WriteLine(Environment.ProcessId);",
+            ["c.ipynb"] = "Console.WriteLine(Environment.ProcessId);",
+        };
+        foreach (var (name, code) in cells)
+        {
+            var notebook = new Notebook();
+            notebook.Cells.Add(new NotebookCell(CellKind.Code, code));
+            NotebookFile.Save(notebook, Path.Combine(folder, name));
+        }
+        var report = Path.Combine(folder, "junit.xml");
+
+        var invocation = await NnbAsync("run", folder, "--parallel", "2", "--junit", report);
+
+        Assert.Equal(1, invocation.ExitCode);
+        Assert.Contains("2 of 3 notebooks passed", invocation.Output);
+        var failure = XDocument.Load(report).Descendants("testcase")
+            .Single(c => ((string?)c.Attribute("name"))!.StartsWith("a", StringComparison.Ordinal)).Element("failure")!;
+        Assert.Contains("the worker process exited with code 3 without a result", failure.ToString());
+        foreach (var name in new[] { "b.ipynb", "c.ipynb" })
+            Assert.Single(NotebookFile.Load(Path.Combine(folder, "executed", name)).Cells[0].Outputs);
+    }
+
+    [Fact]
     public async Task Html_writes_a_page_per_notebook_and_an_index()
     {
         var folder = TestFiles.NewScratchFolder();
