@@ -152,9 +152,9 @@ public class TensorHtmlTests
         // 6x6 shown elements + a 256x256 subsampled picture + a handful of scalar reductions.
         Assert.True(HostReads.Elements <= 36 + 256 * 256 + 16, $"html read {HostReads.Elements} elements");
         Assert.Contains("every 40th pixel", html);
-        // Above TensorStats.ExactLimit the stats come from every 100th row (a view), and the line says so.
+        // Above TensorStats.ExactLimit the stats come from every 400th row (a view), and the line says so.
         var stats = Regex.Match(html, "<div class=\"nnb-stats\">≈[^<]*</div>").Value;
-        Assert.True(stats.StartsWith("<div class=\"nnb-stats\">≈ from every k-th element (1,000,000 of 100,000,000): min 0 · max ")
+        Assert.True(stats.StartsWith("<div class=\"nnb-stats\">≈ from every k-th element (250,000 of 100,000,000): min 0 · max ")
                     && stats.EndsWith(" · NaN 0 · Inf 0</div>"), stats);
     }
 

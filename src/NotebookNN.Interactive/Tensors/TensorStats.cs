@@ -17,9 +17,11 @@ public sealed record TensorStats(long Count, double Min, double Max, double Mean
 {
     /// <summary>
     /// Above this many elements the statistics come from an evenly strided sample of about this many elements, so
-    /// showing a tensor costs the same whatever its size (the stats line says so when it is a sample).
+    /// showing a tensor costs the same whatever its size (the stats line says so when it is a sample). A quarter of a
+    /// million keeps the four reductions near 0.25 ms (a million took 0.9 ms, a third of a 1e8 tensor's HTML view)
+    /// while, for independent values, the sample mean's standard error is 1/500 of a standard deviation.
     /// </summary>
-    public const long ExactLimit = 1_000_000;
+    public const long ExactLimit = 250_000;
 
     /// <summary>Whether the statistics are exact (every element was read).</summary>
     public bool IsExact => SampledCount == Count;
