@@ -204,7 +204,7 @@ def format_rows(report, quick, runs):
     for size in ("1e3", "large"):
         shown = size if size == "1e3" else label
         t = {k: [s * 1000 for s in flatten(v, "seconds_" + size)] for k, v in res.items()}
-        name = f"format {shown} elements, ms (calls {int(warmup) + 1}-{int(warmup) + int(reps)} of each process)"
+        name = f"format {shown} elements, ms ({reps} calls per process after a warm-up of ≥ {warmup} calls and ≥ 1 s)"
         report.figure(6, name, "PyTorch repr", t["repr"], "ms")
         for side in ("text", "html"):
             report.figure(6, name, f"NotebookNN {side}", t[side], "ms", t["repr"], "≤ 1.0",

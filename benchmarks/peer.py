@@ -110,13 +110,20 @@ def formatting(args):
     result = {}
     for name, shape in (("1e3", (10, 100)), ("large", (side, side))):
         t = torch.linspace(0, 1, shape[0] * shape[1]).reshape(shape)
+        start = time.perf_counter()
+        repr(t)
+        result["first_seconds_" + name] = time.perf_counter() - start
+        # The same warm-up rule as the .NET side: at least --warmup calls and one second.
+        warming, calls = time.perf_counter(), 1
+        while calls < args.warmup or time.perf_counter() - warming < 1:
+            repr(t)
+            calls += 1
         seconds = []
-        for _ in range(args.warmup + args.reps):
+        for _ in range(args.reps):
             start = time.perf_counter()
             repr(t)
             seconds.append(time.perf_counter() - start)
-        result["first_seconds_" + name] = seconds[0]
-        result["seconds_" + name] = seconds[args.warmup:]
+        result["seconds_" + name] = seconds
         result["chars_" + name] = len(repr(t))
         del t
     result["large_elements"] = side * side
