@@ -121,12 +121,22 @@ public sealed partial class KernelServer
         }
     }
 
-    /// <summary>The shell requests waiting on the socket now, decoded; malformed ones are logged and dropped.</summary>
+    /// <summary>
+    /// How long a failed cell's reply waits for requests still on their way. A front end's "run all" sends every
+    /// cell at once, but a cell that fails within milliseconds can finish before the next request has arrived; one
+    /// that arrives while the reply is held back was certainly sent before the front end saw the failure.
+    /// </summary>
+    private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The shell requests waiting on the socket now or arriving within <see cref="InFlightGrace"/>,
+    /// decoded; malformed ones are logged and dropped.</summary>
     private List<JupyterMessage> TakeQueued(RouterSocket socket)
     {
         var queued = new List<JupyterMessage>();
         var frames = new List<byte[]>();
-        while (socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
+        var deadline = DateTime.UtcNow + InFlightGrace;
+        TimeSpan Remaining() => deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        while (socket.TryReceiveMultipartBytes(Remaining(), ref frames))
         {
             if (_codec.TryDecode(frames, out var message, out var error))
                 queued.Add(message!);
