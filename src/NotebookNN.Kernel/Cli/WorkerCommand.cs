@@ -5,9 +5,9 @@ using NotebookNN.Kernel.Runner;
 namespace NotebookNN.Kernel.Cli;
 
 /// <summary>
-/// <c>nnb worker [JOBFILE]</c> (hidden): runs notebooks for <c>nnb run --parallel</c> in a process of its own. With a
-/// job file it runs that one notebook; without, it reads job file paths from standard input, one per line, and runs
-/// each with a fresh engine until the input ends (see <see cref="WorkerProtocol"/>).
+/// <c>nnb worker</c> (hidden): runs notebooks for <c>nnb run --parallel</c> in a process of its own. It reads job file
+/// paths from standard input, one per line, and runs each with a fresh engine until the input ends (see
+/// <see cref="WorkerProtocol"/>).
 /// </summary>
 public static class WorkerCommand
 {
@@ -15,12 +15,9 @@ public static class WorkerCommand
     {
         ArgumentNullException.ThrowIfNull(executorFactory);
         ArgumentNullException.ThrowIfNull(console);
-        var jobFile = new Argument<string?>("job") { Description = "A job file written by nnb run --parallel (none: read job file paths from standard input).", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("worker", "Runs notebooks for nnb run --parallel (internal).") { jobFile };
+        var command = new Command("worker", "Runs notebooks for nnb run --parallel (internal).");
         command.Hidden = true;
-        command.SetAction((parse, cancellationToken) => parse.GetValue(jobFile) is { } path
-            ? ExecuteAsync(path, executorFactory, console, cancellationToken)
-            : ServeAsync(Console.In, executorFactory, console, cancellationToken));
+        command.SetAction((_, cancellationToken) => ServeAsync(Console.In, executorFactory, console, cancellationToken));
         return command;
     }
 
@@ -43,7 +40,7 @@ public static class WorkerCommand
         return exit;
     }
 
-    public static async Task<int> ExecuteAsync(string jobFile, EngineFactory executorFactory, NnbConsole console, CancellationToken cancellationToken = default)
+    private static async Task<int> ExecuteAsync(string jobFile, EngineFactory executorFactory, NnbConsole console, CancellationToken cancellationToken)
     {
         WorkerProtocol.WorkerJob job;
         try
