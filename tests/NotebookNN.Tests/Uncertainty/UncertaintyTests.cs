@@ -65,6 +65,10 @@ public class UncertaintyTests
         Assert.Contains("softmax over one unit", e2.Message);
     }
 
+    /// <summary>Activation bytes of one row through <see cref="DropoutNet"/>: its input (5 floats), four 16-unit layer
+    /// outputs, the 3 logits and the model output.</summary>
+    const long DropoutNetBytesPerRow = 4 * (5 + 4 * 16 + 3 + 3);
+
     static Sequential DropoutNet(double p)
     {
         var model = nn.Sequential(
@@ -162,8 +166,7 @@ public class UncertaintyTests
         NN.Seed(7);
         var model = DropoutNet(0.5);
         var x = randn(10, 5);
-        // One row materialises its input (5 floats), four 16-unit layer outputs, the 3 logits and the model output.
-        long bytesPerRow = 4 * (5 + 4 * 16 + 3 + 3);
+        long bytesPerRow = DropoutNetBytesPerRow;
 
         var roomy = McDropout.Plan(model, x, passes: 8);
         var tight = McDropout.Plan(model, x, passes: 8, new McDropoutOptions { MemoryBudgetBytes = 20 * bytesPerRow });
@@ -181,7 +184,7 @@ public class UncertaintyTests
         NN.Seed(8);
         var model = DropoutNet(0.5);
         var x = randn(1000, 5);
-        long bytesPerRow = 4 * (5 + 4 * 16 + 3 + 3);
+        long bytesPerRow = DropoutNetBytesPerRow;
 
         var byDefault = McDropout.Plan(model, x, passes: 100);
         var roomy = McDropout.Plan(model, x, passes: 100, new McDropoutOptions { MemoryBudgetBytes = McDropoutOptions.DefaultGpuBudgetBytes });
