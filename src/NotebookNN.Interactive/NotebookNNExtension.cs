@@ -1,4 +1,4 @@
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 using NotebookNN.Interactive.Magics;
 
 namespace NotebookNN.Interactive;

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
-using NotebookNN.Interactive.Extensibility;
-using NotebookNN.Interactive.Magics;
 
 namespace NotebookNN.Interactive.Tests;
 
@@ -36,46 +34,45 @@ public class PackageTests
     }
 
     [Fact]
-    public void PackageHoldsTheLibraryAndTheExtensionScript()
+    public void Package_holds_the_library_and_the_dotnet_interactive_adapter()
     {
         using var zip = ZipFile.OpenRead(_package.Value);
         var names = zip.Entries.Select(e => e.FullName).ToList();
-        Assert.Contains("interactive-extensions/dotnet/extension.dib", names);
+        Assert.Contains("interactive-extensions/dotnet/NotebookNN.DotNetInteractive.dll", names);
         Assert.Contains("lib/net10.0/NotebookNN.Interactive.dll", names);
+        Assert.DoesNotContain(names, n => n.EndsWith(".dib", StringComparison.Ordinal));
 
         var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).ToList();
         Assert.Contains("Microsoft.DotNet.Interactive.Formatting", dependencies);
         Assert.Contains("Plotly.NET", dependencies);
         Assert.Contains("NotebookNN", dependencies);
+        Assert.Contains("NotebookNN.Extensibility", dependencies);
+        // The host brings its own kernel API; the package must not pull a second copy in.
+        Assert.DoesNotContain("Microsoft.DotNet.Interactive", dependencies);
+        Assert.DoesNotContain("NotebookNN.DotNetInteractive", dependencies);
     }
 
     [Fact]
-    public void ExtensionScriptRegistersFormattersAndEveryMagic()
+    public void Packaged_adapter_is_a_kernel_extension_that_references_only_the_contract()
     {
         using var zip = ZipFile.OpenRead(_package.Value);
-        using var reader = new StreamReader(zip.GetEntry("interactive-extensions/dotnet/extension.dib")!.Open());
-        string dib = reader.ReadToEnd();
-        Assert.StartsWith("#!meta", dib);
-        Assert.Contains("\n#!csharp\n", dib);
-        Assert.Contains("NotebookNN.Interactive.Formatters.Register();", dib);
-        Assert.Contains("KernelInvocationContext.Current.HandlingKernel.RootKernel", dib);
-        foreach (var magic in NotebookNNMagics.All)
+        using var stream = new MemoryStream();
+        zip.GetEntry("interactive-extensions/dotnet/NotebookNN.DotNetInteractive.dll")!.Open().CopyTo(stream);
+        var context = new System.Runtime.Loader.AssemblyLoadContext("adapter-inspection", isCollectible: true);
+        try
         {
-            Assert.Contains($"Directive(\"{magic.Name}\"", dib);
-            Assert.Contains($"RunAsync(\"{magic.Name}\"", dib);
+            stream.Position = 0;
+            var adapter = context.LoadFromStream(stream);
+            var references = adapter.GetReferencedAssemblies().Select(a => a.Name).ToList();
+            Assert.Contains("Microsoft.DotNet.Interactive", references);
+            Assert.Contains("NotebookNN.Extensibility", references);
+            Assert.DoesNotContain("NotebookNN.Interactive", references);
+            Assert.DoesNotContain("TorchSharp", references);
         }
-        Assert.Contains("NotebookNN.Interactive.Magics.LegacyHostBridge.InvokeAsync", dib);
-    }
-
-    [Fact]
-    public async Task BridgeRunsMagicsWithTheHostsDelegates()
-    {
-        Assert.Equal(["--precision", "3", "--reset", "cpu"],
-            LegacyHostBridge.Arguments(("precision", "3"), ("edgeitems", null), ("reset", true), ("sci-mode", ""), ("", "cpu")));
-        var lines = new List<string>();
-        await LegacyHostBridge.InvokeAsync("nn-device", ["cpu"], _ => { }, lines.Add, _ => Task.FromResult<object?>(null));
-        Assert.StartsWith("Default device: cpu", Assert.Single(lines));
-        await Assert.ThrowsAsync<MagicCommandException>(() => LegacyHostBridge.InvokeAsync("nn-nothing", [], _ => { }, _ => { }, _ => Task.FromResult<object?>(null)));
+        finally
+        {
+            context.Unload();
+        }
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.DotNet.Interactive.Formatting;
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 using NotebookNN.Interactive.Magics;
 using NotebookNN.Interactive.Plots;
 using NotebookNN.Interactive.Tensors;
@@ -102,13 +102,13 @@ public class RegistrationAndMagicTests
     [InlineData("#!nn-print --sci-mode maybe", "#!nn-print: --sci-mode must be one of auto, on, off, got 'maybe'.")]
     [InlineData("#!nn-print --reset=yes", "#!nn-print: option --reset takes no value.")]
     [InlineData("#!nn-print 3", "#!nn-print: takes no arguments besides options, got '3'.")]
-    [InlineData("#!nn-seed", "#!nn-seed: needs a seed, e.g. #!nn-seed 42.")]
+    [InlineData("#!nn-seed", "#!nn-seed: needs N (a whole number).")]
     [InlineData("#!nn-seed abc", "#!nn-seed: The seed must be a whole number, got 'abc'.")]
     [InlineData("#!nn-seed 1 2", "#!nn-seed: takes at most 1 argument(s), got 2: '1 2'.")]
     [InlineData("#!nn-threads 0", "#!nn-threads: The thread count must be between 1 and 4096, got 0.")]
     [InlineData("#!nn-device tpu", "#!nn-device: Device 'tpu' is not known: use auto, cpu, cuda or cuda:N.")]
     [InlineData("#!nn-device -x", "#!nn-device: unknown option '-x'. Options: --help.")]
-    [InlineData("#!nn-summary --input 1,4", "#!nn-summary: needs an expression, e.g. #!nn-summary model --input 1,784.")]
+    [InlineData("#!nn-summary --input 1,4", "#!nn-summary: needs EXPR (a C# expression: a TorchSharp module, or a NotebookNN.Models.ModelSummary).")]
     public async Task UsageErrorsSayWhatWasWrong(string line, string message)
     {
         var e = await Assert.ThrowsAsync<MagicCommandException>(() => Run(line, new RecordingContext()));

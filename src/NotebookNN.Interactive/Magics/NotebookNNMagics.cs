@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 using NotebookNN.Interactive.Tensors;
 using NotebookNN.Models;
 using TorchSharp;
@@ -11,63 +10,79 @@ namespace NotebookNN.Interactive.Magics;
 /// <summary>The NotebookNN magic commands: #!nn-device, #!nn-seed, #!nn-threads, #!nn-print, #!nn-summary.</summary>
 public static class NotebookNNMagics
 {
-    /// <summary>Every NotebookNN magic command.</summary>
+    /// <summary>The devices <c>#!nn-device</c> completes (cuda:N for each GPU is accepted too).</summary>
+    private static readonly string[] DeviceChoices = ["auto", "cpu", "cuda", "cuda:0"];
+
+    /// <summary>Every NotebookNN magic command; its parameters feed the parser, <c>--help</c> and each host's directive.</summary>
     public static IReadOnlyList<MagicCommand> All { get; } =
     [
-        new("nn-device", "Choose the default device (auto, cpu, cuda, cuda:N) and show its name and memory.",
-            """
-            #!nn-device [auto|cpu|cuda|cuda:N]
-              Without an argument: shows the current default device.
-              auto   CUDA when available, else the CPU
-              cpu    the CPU
-              cuda   the first GPU; cuda:N the GPU numbered N
-            Models and data created by NotebookNN go to this device (NN.Device).
-            """, DeviceAsync),
-        new("nn-seed", "Seed torch (CPU and CUDA), NN.Random and the library's shuffles.",
-            """
-            #!nn-seed N
-              Seeds torch's CPU and CUDA generators, NN.Random (shuffles, splits) and everything built on them,
-              so the cells that follow repeat exactly. N is a whole number.
-            """, SeedAsync),
-        new("nn-threads", "Set the number of CPU threads torch uses.",
-            """
-            #!nn-threads [N]
-              Without an argument: shows the current thread count. N is at least 1.
-            """, ThreadsAsync),
-        new("nn-print", "Set how tensors print (torch.set_printoptions).",
-            """
-            #!nn-print [--precision N] [--edgeitems N] [--threshold N|inf] [--linewidth N] [--sci-mode auto|on|off] [--reset]
-              --precision N   digits after the decimal point (default 4)
-              --edgeitems N   items kept at each end of a summarised dimension (default 3)
-              --threshold N   more elements than this are summarised with ... (default 1000; inf = never)
-              --linewidth N   characters per line (default 80)
-              --sci-mode M    auto (PyTorch's choice), on (always scientific), off (never)
-              --reset         back to PyTorch's defaults first
-            Without options: shows the current settings. Options not given keep their value.
-            """, PrintAsync),
-        new("nn-summary", "Show a Keras-style summary of a model (layers, output shapes, parameters).",
-            """
-            #!nn-summary EXPR [--input SHAPE] [--dtype float32|float64|int64]
-              EXPR    a C# expression: a TorchSharp module, or a NotebookNN.Models.ModelSummary
-              --input the sample input's shape, batch first, e.g. 1,784 or 1x1x28x28 (needed for a module)
-              --dtype the sample input's element type (default float32; int64 for token ids)
-            The sample input (zeros) runs once through the model in evaluation mode, without gradients.
-            """, SummaryAsync),
+        new("nn-device", "Choose the default device (auto, cpu, cuda, cuda:N) and show its name and memory.", DeviceAsync)
+        {
+            Parameters =
+            [
+                new("device", "auto (CUDA when available, else the CPU), cpu, cuda (the first GPU) or cuda:N", MagicParameterKind.Positional)
+                    { ValueName = "DEVICE", Completions = DeviceChoices },
+            ],
+            Notes = """
+                Without an argument: shows the current default device.
+                Models and data created by NotebookNN go to this device (NN.Device).
+                """,
+        },
+        new("nn-seed", "Seed torch (CPU and CUDA), NN.Random and the library's shuffles.", SeedAsync)
+        {
+            Parameters = [new("seed", "a whole number", MagicParameterKind.Positional) { ValueName = "N" }],
+            RequiredPositionals = 1,
+            Notes = """
+                Seeds torch's CPU and CUDA generators, NN.Random (shuffles, splits) and everything built on them,
+                so the cells that follow repeat exactly.
+                """,
+        },
+        new("nn-threads", "Set the number of CPU threads torch uses.", ThreadsAsync)
+        {
+            Parameters = [new("threads", "intra-op threads, at least 1", MagicParameterKind.Positional) { ValueName = "N" }],
+            Notes = "Without an argument: shows the current thread count.",
+        },
+        new("nn-print", "Set how tensors print (torch.set_printoptions).", PrintAsync)
+        {
+            Parameters =
+            [
+                new("precision", "digits after the decimal point (default 4)") { ValueName = "N" },
+                new("edgeitems", "items kept at each end of a summarised dimension (default 3)") { ValueName = "N" },
+                new("threshold", "more elements than this are summarised with ... (default 1000; inf = never)") { ValueName = "N|inf", Completions = ["inf"] },
+                new("linewidth", "characters per line (default 80)") { ValueName = "N" },
+                new("sci-mode", "auto (PyTorch's choice), on (always scientific), off (never)") { ValueName = "MODE", Completions = ["auto", "on", "off"] },
+                new("reset", "back to PyTorch's defaults first", MagicParameterKind.Flag),
+            ],
+            Notes = "Without options: shows the current settings. Options not given keep their value.",
+        },
+        new("nn-summary", "Show a Keras-style summary of a model (layers, output shapes, parameters).", SummaryAsync)
+        {
+            Parameters =
+            [
+                new("expression", "a C# expression: a TorchSharp module, or a NotebookNN.Models.ModelSummary", MagicParameterKind.Expression) { ValueName = "EXPR" },
+                new("input", "the sample input's shape, batch first, e.g. 1,784 or 1x1x28x28 (needed for a module)") { ValueName = "SHAPE" },
+                new("dtype", "the sample input's element type (default float32; int64 for token ids)") { ValueName = "TYPE", Completions = ["float32", "float64", "int64"] },
+            ],
+            RequiredPositionals = 1,
+            Notes = "The sample input (zeros) runs once through the model in evaluation mode, without gradients.",
+        },
     ];
 
-    static MagicCommand Command(string name) => All.Single(c => c.Name == name);
+    private static MagicCommand Command(string name) => All.Single(c => c.Name == name);
 
-    static bool ShowHelp(MagicInvocation invocation, MagicArguments args)
+    /// <summary>Parses the invocation against the command's declared parameters; true when it only asked for help.</summary>
+    private static bool ShowHelp(MagicInvocation invocation, out MagicArguments args)
     {
+        var command = Command(invocation.Name);
+        args = MagicArguments.Parse(command, invocation);
         if (!args.Help) return false;
-        invocation.Context.WriteLine(Command(invocation.Name).Usage);
+        invocation.Context.WriteLine(command.Usage);
         return true;
     }
 
-    static Task DeviceAsync(MagicInvocation invocation)
+    private static Task DeviceAsync(MagicInvocation invocation)
     {
-        var args = MagicArguments.Parse(invocation.Name, invocation.Arguments, [], maxPositionals: 1);
-        if (ShowHelp(invocation, args)) return Task.CompletedTask;
+        if (ShowHelp(invocation, out var args)) return Task.CompletedTask;
         if (args.Positionals.Count == 1)
         {
             try { NN.UseDevice(args.Positionals[0]); }
@@ -77,31 +92,26 @@ public static class NotebookNNMagics
         return Task.CompletedTask;
     }
 
-    static Task SeedAsync(MagicInvocation invocation)
+    private static Task SeedAsync(MagicInvocation invocation)
     {
-        var args = MagicArguments.Parse(invocation.Name, invocation.Arguments, [], maxPositionals: 1);
-        if (ShowHelp(invocation, args)) return Task.CompletedTask;
-        if (args.Positionals.Count == 0) throw args.Error("needs a seed, e.g. #!nn-seed 42.");
+        if (ShowHelp(invocation, out var args)) return Task.CompletedTask;
         int seed = args.PositionalInt(0, "The seed", int.MinValue, int.MaxValue);
         NN.Seed(seed);
         invocation.Context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Seeded torch{(torch.cuda.is_available() ? ", CUDA" : "")} and NN.Random with {seed}."));
         return Task.CompletedTask;
     }
 
-    static Task ThreadsAsync(MagicInvocation invocation)
+    private static Task ThreadsAsync(MagicInvocation invocation)
     {
-        var args = MagicArguments.Parse(invocation.Name, invocation.Arguments, [], maxPositionals: 1);
-        if (ShowHelp(invocation, args)) return Task.CompletedTask;
+        if (ShowHelp(invocation, out var args)) return Task.CompletedTask;
         if (args.Positionals.Count == 1) NN.SetThreads(args.PositionalInt(0, "The thread count", 1, 4096));
         invocation.Context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"torch uses {torch.get_num_threads()} intra-op threads ({Environment.ProcessorCount} logical cores)."));
         return Task.CompletedTask;
     }
 
-    static Task PrintAsync(MagicInvocation invocation)
+    private static Task PrintAsync(MagicInvocation invocation)
     {
-        var args = MagicArguments.Parse(invocation.Name, invocation.Arguments,
-            ["precision", "edgeitems", "threshold", "linewidth", "sci-mode"], flags: ["reset"]);
-        if (ShowHelp(invocation, args)) return Task.CompletedTask;
+        if (ShowHelp(invocation, out var args)) return Task.CompletedTask;
         var options = args.Has("reset") ? TensorPrintOptions.Default : TensorPrintOptions.Current;
         options = options with
         {
@@ -109,7 +119,7 @@ public static class NotebookNNMagics
             EdgeItems = args.Int("edgeitems", 1, 1_000_000) ?? options.EdgeItems,
             Threshold = args.Double("threshold", 0) ?? options.Threshold,
             LineWidth = args.Int("linewidth", 1, 100_000) ?? options.LineWidth,
-            SciMode = args.Choice("sci-mode", "auto", "on", "off") switch
+            SciMode = args.Choice("sci-mode") switch
             {
                 null => options.SciMode,
                 "auto" => null,
@@ -126,18 +136,10 @@ public static class NotebookNNMagics
     internal static string Describe(TensorPrintOptions o) => string.Create(CultureInfo.InvariantCulture,
         $"Tensor print options: --precision {o.Precision} --edgeitems {o.EdgeItems} --threshold {(double.IsPositiveInfinity(o.Threshold) ? "inf" : o.Threshold.ToString(CultureInfo.InvariantCulture))} --linewidth {o.LineWidth} --sci-mode {o.SciMode switch { null => "auto", true => "on", false => "off" }}");
 
-    static async Task SummaryAsync(MagicInvocation invocation)
+    private static async Task SummaryAsync(MagicInvocation invocation)
     {
-        // The expression may contain spaces and quotes, so it is everything before the first option.
-        string raw = invocation.RawArguments;
-        var optionStart = Regex.Match(raw, @"(^|\s)(--|-h\b)");
-        string expression = (optionStart.Success ? raw[..optionStart.Index] : raw).Trim();
-        var optionTokens = optionStart.Success
-            ? raw[optionStart.Index..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            : [];
-        var args = MagicArguments.Parse(invocation.Name, optionTokens, ["input", "dtype"]);
-        if (ShowHelp(invocation, args)) return;
-        if (expression.Length == 0) throw args.Error("needs an expression, e.g. #!nn-summary model --input 1,784.");
+        if (ShowHelp(invocation, out var args)) return;
+        string expression = args.Expression!;
 
         object? value = await invocation.Context.EvaluateAsync(expression).ConfigureAwait(false);
         switch (value)
@@ -149,7 +151,7 @@ public static class NotebookNNMagics
                 if (args.Value("input") is not { } shapeText)
                     throw args.Error($"'{expression}' is a {module.GetType().Name}: give the sample input's shape with --input, e.g. --input 1,784.");
                 long[] shape = ParseShape(shapeText, args);
-                ScalarType dtype = args.Choice("dtype", "float32", "float64", "int64") switch
+                ScalarType dtype = args.Choice("dtype") switch
                 {
                     "float64" => ScalarType.Float64,
                     "int64" => ScalarType.Int64,

@@ -129,36 +129,4 @@ internal sealed class CellParser
         if (text.Length >= 2 && text[0] == '"' && text[^1] == '"') text = text[1..^1];
         return text.Trim();
     }
-
-    /// <summary>Splits magic arguments like a shell: whitespace separates, double quotes group.</summary>
-    public static IReadOnlyList<string> SplitArguments(string raw)
-    {
-        var arguments = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        var any = false;
-        foreach (var c in raw)
-        {
-            if (c == '"')
-            {
-                quoted = !quoted;
-                any = true;
-            }
-            else if (char.IsWhiteSpace(c) && !quoted)
-            {
-                if (any) arguments.Add(current.ToString());
-                current.Clear();
-                any = false;
-            }
-            else
-            {
-                current.Append(c);
-                any = true;
-            }
-        }
-        if (quoted)
-            throw new FormatException($"Unclosed double quote in magic arguments: {raw}");
-        if (any) arguments.Add(current.ToString());
-        return arguments;
-    }
 }

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text;
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Engine;
 

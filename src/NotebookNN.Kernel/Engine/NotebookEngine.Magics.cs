@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.DotNet.Interactive.Formatting;
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Engine;
 
@@ -39,8 +39,8 @@ public sealed partial class NotebookEngine
             throw new ArgumentException($"Magic command name '{command.Name}' is invalid: give it without the #! prefix and without spaces, e.g. \"nn-device\".", nameof(command));
         if (command.Handler is null)
             throw new ArgumentException($"Magic command '#!{command.Name}' has no handler.", nameof(command));
-        if (command.Summary is null || command.Usage is null)
-            throw new ArgumentException($"Magic command '#!{command.Name}' needs a summary and a usage text (they are shown by #!lsmagic and --help).", nameof(command));
+        if (command.Summary is null)
+            throw new ArgumentException($"Magic command '#!{command.Name}' needs a summary (it is shown by #!lsmagic and --help).", nameof(command));
         lock (_magicGate)
         {
             if (_magics.Any(m => string.Equals(m.Name, command.Name, StringComparison.Ordinal)))
@@ -56,31 +56,33 @@ public sealed partial class NotebookEngine
 
     private void RegisterBuiltInMagics()
     {
-        RegisterMagic(new MagicCommand("csharp", "Marks the cell as C# (the only language here); no effect.", "#!csharp\n  Marks the rest of the cell as C# code (#!c# and #!C# are accepted too, as in .NET Interactive).",
-            _ => Task.CompletedTask));
-        RegisterMagic(new MagicCommand("markdown", "Shows the rest of the cell as Markdown instead of running it.", "#!markdown\n  The lines after it are shown as Markdown (text/markdown).",
-            _ => throw new MagicCommandException("#!markdown applies to the rest of a cell: put it on its own line, followed by the Markdown text.")));
-        RegisterMagic(new MagicCommand("time", "Runs the rest of the cell and prints its wall-clock time.", "#!time\n  Runs the lines after it, then prints \"Wall time: N ms\".",
-            _ => throw new MagicCommandException("#!time applies to the rest of a cell: put it on its own line, followed by the code to time.")));
-        RegisterMagic(new MagicCommand("who", "Lists the names of the variables defined so far.", "#!who\n  Prints the variable names, separated by tabs.",
+        RegisterMagic(new MagicCommand("csharp", "Marks the cell as C# (the only language here); no effect.", _ => Task.CompletedTask)
+            { Notes = "Marks the rest of the cell as C# code (#!c# and #!C# are accepted too, as in .NET Interactive)." });
+        RegisterMagic(new MagicCommand("markdown", "Shows the rest of the cell as Markdown instead of running it.",
+            _ => throw new MagicCommandException("#!markdown applies to the rest of a cell: put it on its own line, followed by the Markdown text."))
+            { Notes = "The lines after it are shown as Markdown (text/markdown)." });
+        RegisterMagic(new MagicCommand("time", "Runs the rest of the cell and prints its wall-clock time.",
+            _ => throw new MagicCommandException("#!time applies to the rest of a cell: put it on its own line, followed by the code to time."))
+            { Notes = "Runs the lines after it, then prints \"Wall time: N ms\"." });
+        RegisterMagic(new MagicCommand("who", "Lists the names of the variables defined so far.",
             invocation =>
             {
                 var names = VariableNames;
                 invocation.Context.WriteLine(names.Count == 0 ? "No variables are defined." : string.Join('\t', names));
                 return Task.CompletedTask;
-            }));
-        RegisterMagic(new MagicCommand("whos", "Shows a table of the variables: name, type and value.", "#!whos\n  Shows each variable's name, type and value (text and HTML).",
+            }) { Notes = "Prints the variable names, separated by tabs." });
+        RegisterMagic(new MagicCommand("whos", "Shows a table of the variables: name, type and value.",
             invocation =>
             {
                 ((MagicContext)invocation.Context).DisplayBundle(VariablesTable());
                 return Task.CompletedTask;
-            }));
-        RegisterMagic(new MagicCommand("lsmagic", "Lists the directives and magic commands with their summaries.", "#!lsmagic\n  Lists every directive and magic command, built-in or registered by an extension.",
+            }) { Notes = "Shows each variable's name, type and value (text and HTML)." });
+        RegisterMagic(new MagicCommand("lsmagic", "Lists the directives and magic commands with their summaries.",
             invocation =>
             {
                 invocation.Context.WriteLine(MagicListing());
                 return Task.CompletedTask;
-            }));
+            }) { Notes = "Lists every directive and magic command, built-in or registered by an extension." });
     }
 
     private async Task<bool> RunMagicAsync(CellParser parser, MagicItem item, CellRun run)
@@ -113,7 +115,7 @@ public sealed partial class NotebookEngine
         IReadOnlyList<string> arguments;
         try
         {
-            arguments = CellParser.SplitArguments(item.RawArguments);
+            arguments = MagicArguments.Split(item.RawArguments);
         }
         catch (FormatException e)
         {

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 using NotebookNN.Kernel.Engine.Scripting;
 
 namespace NotebookNN.Kernel.Engine;

@@ -1,4 +1,4 @@
-using NotebookNN.Interactive.Extensibility;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Tests.Engine;
 
@@ -8,7 +8,6 @@ public sealed class GreetingExtension : INotebookExtension
     public void Load(INotebookHost host) => host.RegisterMagic(new MagicCommand(
         "greet",
         "Greets a variable's value.",
-        "#!greet VARIABLE [--shout]\n  Prints a greeting for the value of VARIABLE.",
         async invocation =>
         {
             if (invocation.Arguments.Count == 0)
@@ -17,5 +16,13 @@ public sealed class GreetingExtension : INotebookExtension
             var greeting = $"Hello, {value}!";
             invocation.Context.WriteLine(invocation.Arguments.Contains("--shout") ? greeting.ToUpperInvariant() : greeting);
             invocation.Context.Display(value);
-        }));
+        })
+    {
+        Parameters =
+        [
+            new("variable", "the variable to greet", MagicParameterKind.Positional),
+            new("shout", "in capitals", MagicParameterKind.Flag),
+        ],
+        Notes = "Prints a greeting for the value of VARIABLE.",
+    });
 }

@@ -1,19 +1,22 @@
 using System.Globalization;
-using NotebookNN.Interactive.Extensibility;
+using System.Text;
+using System.Text.RegularExpressions;
 
-namespace NotebookNN.Interactive.Magics;
+namespace NotebookNN.Extensibility;
 
 /// <summary>
-/// The one option parser of the NotebookNN magics: <c>--name value</c>, <c>--name=value</c>, flags, positional
-/// arguments and <c>--help</c>. Every mistake becomes a <see cref="MagicCommandException"/> that names the command,
-/// the mistake and the options that exist.
+/// The one option parser of magic commands: <c>--name value</c>, <c>--name=value</c>, flags, positional arguments,
+/// a leading C# expression and <c>--help</c>, all derived from the command's declared <see cref="MagicParameter"/>s.
+/// Every mistake becomes a <see cref="MagicCommandException"/> that names the command, the mistake and the options
+/// that exist.
 /// </summary>
-internal sealed class MagicArguments
+public sealed class MagicArguments
 {
-    readonly string _command;
-    readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private readonly string _command;
+    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private IReadOnlyList<MagicParameter> _parameters = [];
 
-    MagicArguments(string command) => _command = command;
+    private MagicArguments(string command) => _command = command;
 
     /// <summary>True when --help or -h was given.</summary>
     public bool Help { get; private set; }
@@ -21,11 +24,80 @@ internal sealed class MagicArguments
     /// <summary>Arguments that are not options, in order.</summary>
     public List<string> Positionals { get; } = [];
 
+    /// <summary>The expression of a command with a <see cref="MagicParameterKind.Expression"/> parameter, or null.</summary>
+    public string? Expression { get; private set; }
+
+    /// <summary>Parses an invocation of <paramref name="command"/> against its declared parameters.</summary>
+    public static MagicArguments Parse(MagicCommand command, MagicInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(invocation);
+        var options = command.Parameters.Where(p => p.Kind == MagicParameterKind.Option).Select(p => p.Name).ToList();
+        var flags = command.Parameters.Where(p => p.Kind == MagicParameterKind.Flag).Select(p => p.Name).ToList();
+        var positionals = command.Parameters.Count(p => p.Kind == MagicParameterKind.Positional);
+        MagicArguments result;
+        if (command.Parameters.Any(p => p.Kind == MagicParameterKind.Expression))
+        {
+            // The expression may contain spaces and quotes, so it is everything before the first option.
+            var raw = invocation.RawArguments;
+            var optionStart = Regex.Match(raw, @"(^|\s)(--|-h\b)");
+            var expression = (optionStart.Success ? raw[..optionStart.Index] : raw).Trim();
+            result = Parse(command.Name, optionStart.Success ? Split(raw[optionStart.Index..]) : [], options, flags, positionals);
+            result.Expression = expression.Length == 0 ? null : expression;
+        }
+        else
+        {
+            result = Parse(command.Name, invocation.Arguments, options, flags, positionals);
+        }
+        result._parameters = command.Parameters;
+        if (!result.Help && result.Positionals.Count + (result.Expression is null ? 0 : 1) < command.RequiredPositionals)
+        {
+            var missing = command.Parameters.Where(p => p.Kind is MagicParameterKind.Positional or MagicParameterKind.Expression)
+                .Skip(result.Positionals.Count).First();
+            throw result.Error($"needs {missing.Placeholder} ({missing.Description}).");
+        }
+        return result;
+    }
+
+    /// <summary>Splits magic arguments like a shell: whitespace separates, double quotes group.</summary>
+    /// <exception cref="FormatException">A double quote is not closed.</exception>
+    public static IReadOnlyList<string> Split(string raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var arguments = new List<string>();
+        var current = new StringBuilder();
+        var quoted = false;
+        var any = false;
+        foreach (var c in raw)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+                any = true;
+            }
+            else if (char.IsWhiteSpace(c) && !quoted)
+            {
+                if (any) arguments.Add(current.ToString());
+                current.Clear();
+                any = false;
+            }
+            else
+            {
+                current.Append(c);
+                any = true;
+            }
+        }
+        if (quoted)
+            throw new FormatException($"Unclosed double quote in magic arguments: {raw}");
+        if (any) arguments.Add(current.ToString());
+        return arguments;
+    }
+
     /// <summary>
     /// Parses <paramref name="arguments"/>. <paramref name="valueOptions"/> take a value, <paramref name="flags"/> do not;
     /// at most <paramref name="maxPositionals"/> positional arguments are accepted.
     /// </summary>
-    public static MagicArguments Parse(string command, IReadOnlyList<string> arguments, IReadOnlyCollection<string> valueOptions,
+    private static MagicArguments Parse(string command, IReadOnlyList<string> arguments, IReadOnlyCollection<string> valueOptions,
         IReadOnlyCollection<string>? flags = null, int maxPositionals = 0)
     {
         flags ??= [];
@@ -95,9 +167,11 @@ internal sealed class MagicArguments
         return v;
     }
 
-    /// <summary>One of <paramref name="choices"/>, or null when absent.</summary>
+    /// <summary>One of <paramref name="choices"/> (by default the parameter's declared completions), or null when absent.</summary>
     public string? Choice(string name, params string[] choices)
     {
+        if (choices.Length == 0)
+            choices = _parameters.FirstOrDefault(p => p.Name == name)?.Completions.ToArray() ?? [];
         if (Value(name) is not { } text) return null;
         string lower = text.ToLowerInvariant();
         return choices.Contains(lower) ? lower : throw Error($"--{name} must be one of {string.Join(", ", choices)}, got '{text}'.");
@@ -116,7 +190,7 @@ internal sealed class MagicArguments
     /// <summary>A usage error of this command.</summary>
     public MagicCommandException Error(string message) => new($"#!{_command}: {message} See #!{_command} --help.");
 
-    static string Known(IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    private static string Known(IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
     {
         var all = valueOptions.Concat(flags).Select(o => "--" + o).Append("--help").ToList();
         return "Options: " + string.Join(", ", all) + ".";
