@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Directives;
 using Microsoft.DotNet.Interactive.Events;
 using NotebookNN.Extensibility;
@@ -190,9 +191,17 @@ public sealed class DotNetInteractiveHost : INotebookHost
 
         public async Task<object?> EvaluateAsync(string expression, CancellationToken cancellationToken = default)
         {
-            // The expression runs in the C# kernel as a child of the running command, so its state is the notebook's.
             var csharp = context.HandlingKernel.RootKernel.FindKernelByName("csharp") ?? context.HandlingKernel;
-            var result = await csharp.SendAsync(new SubmitCode(expression, csharp.Name), cancellationToken).ConfigureAwait(false);
+            // A variable is read directly: a submitted expression's value would also be shown as an output of the
+            // cell here (the host publishes child commands' results), where nnb shows nothing.
+            if (csharp is CSharpKernel variables && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(expression.Trim())
+                && variables.TryGetValue<object>(expression.Trim(), out var variable))
+                return variable;
+            // Anything else runs in the C# kernel as a child of the running command, so its state is the notebook's.
+            // Its events stay with it: nnb shows nothing for an evaluated expression, and neither does this host.
+            var submission = new SubmitCode(expression, csharp.Name);
+            submission.SetParent(context.Command, bubbleEvents: false);
+            var result = await csharp.SendAsync(submission, cancellationToken).ConfigureAwait(false);
             foreach (var e in result.Events)
             {
                 switch (e)

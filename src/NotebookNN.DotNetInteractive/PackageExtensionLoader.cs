@@ -16,6 +16,7 @@ public sealed class PackageExtensionLoader : IKernelExtension
     public Task OnLoadAsync(Kernel kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
+        HostAssemblyUnification.Install();
         var messages = TorchSharpNativeBackend.Prepare();
         var host = DotNetInteractiveHost.For(kernel);
         foreach (var type in ExtensionTypes(PackageLibFolder()))

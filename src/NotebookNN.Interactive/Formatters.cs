@@ -46,7 +46,7 @@ public static class Formatters
         Formatter.Register<GenericChart>(PlotlyHtml.ToHtml, HtmlMime);
         Formatter.Register<GenericChart>(PlotlyHtml.ToPlotlyJson, PlotlyHtml.PlotlyMimeType);
         foreach (var chartType in new[] { typeof(GenericChart), typeof(GenericChart.Chart), typeof(GenericChart.MultiChart) })
-            Formatter.SetPreferredMimeTypesFor(chartType, HtmlMime, PlotlyHtml.PlotlyMimeType);
+            Formatter.SetPreferredMimeTypesFor(chartType, HtmlMime, PlotlyHtml.PlotlyMimeType, PlainText);
     }
 
     /// <summary>What a text-only front end shows for a chart: its title and trace count.</summary>

@@ -79,7 +79,7 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
         Assert.Equal("notebook", Assert.Single(greet.Outputs.OfType<DisplayOutput>()).Data["text/plain"]);
 
         var help = await _engine.RunOkAsync("#!greet --help");
-        Assert.Equal("#!greet VARIABLE [--shout]\n  Prints a greeting for the value of VARIABLE.\n", help.Stream("stdout"));
+        Assert.Equal("#!greet [VARIABLE] [--shout]\n  VARIABLE  the variable to greet\n  --shout   in capitals\n  Prints a greeting for the value of VARIABLE.\n", help.Stream("stdout"));
 
         var (failed, sink) = await _engine.RunAsync("#!greet");
         Assert.Equal(CellStatus.Error, failed.Status);
@@ -123,6 +123,17 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
     }
 
     [Fact]
+    public void The_engine_depends_on_the_extension_contract_and_not_on_the_library_behind_it()
+    {
+        var references = typeof(NotebookEngine).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.Contains("NotebookNN.Extensibility", references);
+        Assert.DoesNotContain("NotebookNN.Interactive", references);
+        Assert.DoesNotContain("NotebookNN", references);
+        Assert.DoesNotContain("TorchSharp", references);
+        Assert.DoesNotContain("Microsoft.DotNet.Interactive", references);
+    }
+
+    [Fact]
     public async Task Built_in_packages_come_from_the_engine_without_a_restore()
     {
         var sink = await _engine.RunOkAsync("#r \"nuget: TorchSharp-cpu, 0.107.0\"\nusing TorchSharp;\ntorch.ones(3).sum().item<float>()");
@@ -130,7 +141,7 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
         Assert.StartsWith("Installed Packages\n  - TorchSharp-cpu, 0.107", installed);
         Assert.Equal("3", sink.Result.Data["text/plain"]);
 
-        var library = await _engine.RunOkAsync("#r \"nuget: NotebookNN.Interactive\"\ntypeof(NotebookNN.Interactive.Extensibility.INotebookExtension).Assembly.GetName().Name");
+        var library = await _engine.RunOkAsync("#r \"nuget: NotebookNN.Interactive\"\ntypeof(NotebookNN.Interactive.NotebookNNExtension).Assembly.GetName().Name");
         Assert.Equal("NotebookNN.Interactive", library.Result.Data["text/plain"]);
     }
 
