@@ -22,7 +22,8 @@ public enum OutputKind
 /// <remarks>
 /// <list type="bullet">
 /// <item><see cref="Mean"/>: the predictive mean p̄ = (1/T) Σ_t p_t.</item>
-/// <item><see cref="Variance"/>: the per-class variance over the T passes, population form (divide by T).</item>
+/// <item><see cref="Variance"/>: the per-class variance over the T passes, population form (divide by T), by the
+/// library's corrected two-pass formula (scikit-learn's).</item>
 /// <item><see cref="PredictiveEntropy"/>: H[p̄] = -Σ_c p̄_c log p̄_c, the total uncertainty.</item>
 /// <item><see cref="ExpectedEntropy"/>: (1/T) Σ_t H[p_t], the aleatoric part.</item>
 /// <item><see cref="MutualInformation"/>: H[p̄] - E_t H[p_t] (BALD), the epistemic part; at least 0.</item>
@@ -37,7 +38,7 @@ public sealed class PredictiveDistribution : IDisposable
     {
         Samples = samples;
         _mean = new(() => Detached(() => Samples.mean([0L])));
-        _variance = new(() => Detached(() => Samples.var(0, unbiased: false)));
+        _variance = new(() => Detached(() => Moments.MeanAndVariance(Samples, 0).Variance));
         _predictiveEntropy = new(() => Detached(() => Entropy(Mean)));
         _expectedEntropy = new(() => Detached(() => Entropy(Samples).mean([0L])));
         _mutualInformation = new(() => Detached(() => (PredictiveEntropy - ExpectedEntropy).clamp_min(0)));
