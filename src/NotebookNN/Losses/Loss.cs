@@ -62,6 +62,9 @@ public static class Loss
     /// negative log-likelihood. Logits are <c>(N, C)</c> or <c>(N, C, d1, ...)</c> (classes on axis 1, PyTorch layout);
     /// labels are integer class indices <c>(N)</c> / <c>(N, d1, ...)</c>, or class probabilities of the logits' shape.
     /// With class weights and Mean, the sum is divided by the sum of the weights of the counted targets, as PyTorch does.
+    /// With Mean and every label equal to <paramref name="ignoreIndex"/> nothing is counted and the result is NaN (0/0),
+    /// also as PyTorch does; this is kept on purpose (the numbers match PyTorch's), so when whole batches can be padding use
+    /// <see cref="MaskedSparseCategoricalCrossEntropyFromLogits"/>, which gives 0 there.
     /// </summary>
     /// <param name="logits">Raw scores (no softmax applied).</param>
     /// <param name="labels">Integer class indices, or float class probabilities with the logits' shape.</param>
