@@ -9,6 +9,12 @@ namespace NotebookNN;
 /// (or <see cref="ArgumentOutOfRangeException"/>) whose message names the mistake and says how to fix it, so a
 /// notebook user sees "these look like logits; apply sigmoid first" instead of a NaN three cells later.
 /// Checks that read tensor values move a scalar summary to the CPU; they never copy the whole tensor.
+/// <para><b>The rule for empty and non-finite input</b>: every loss, metric, calibration and uncertainty entry point
+/// rejects an empty input (<see cref="NotEmpty(Tensor, string)"/>) and NaN or infinite scores, logits, probabilities
+/// or targets (<see cref="Finite(Tensor, string)"/>, or <see cref="NotEmptyAndFinite"/> for both) with an
+/// <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the argument, and whose message
+/// says what was wrong and what to pass. None of them returns NaN for bad input. (Values at positions a mask excludes
+/// are not read, so the masked losses still ignore whatever padding holds.)</para>
 /// </summary>
 public static class Checks
 {
@@ -59,6 +65,30 @@ public static class Checks
         if (tensor.numel() == 0)
             throw new ArgumentException(
                 $"'{name}' is empty (shape {Shape(tensor)}): pass at least one sample.", name);
+    }
+
+    /// <summary>
+    /// The rule for values every loss, metric, calibration and uncertainty function computes with: throws when the tensor
+    /// is empty or (for a floating-point tensor, while value checks are on) holds NaN or infinite values.
+    /// </summary>
+    public static Tensor NotEmptyAndFinite(Tensor? tensor, string name)
+    {
+        var t = NotNull(tensor, name);
+        NotEmpty(t, name);
+        Finite(t, name);
+        return t;
+    }
+
+    /// <summary>Throws when a list of numbers holds NaN or infinite values, naming the first and where it is.</summary>
+    public static void Finite(IReadOnlyList<double> values, string name)
+    {
+        if (values is null) throw new ArgumentNullException(name, $"'{name}' is null: pass a list of numbers.");
+        for (int i = 0; i < values.Count; i++)
+            if (!double.IsFinite(values[i]))
+                throw new ArgumentException(
+                    $"'{name}' contains {Num(values[i])} at index {i}: only finite numbers can be used here; " +
+                    "find where the NaN or infinity came from (a 0/0, a log of 0, a failed run) and fix it there.",
+                    name);
     }
 
     /// <summary>Throws when the tensor is not of a floating-point type (scores, logits and probabilities must be).</summary>
@@ -308,12 +338,15 @@ public static class Checks
     }
 
     /// <summary>Throws when the collection is null or empty.</summary>
-    public static IReadOnlyList<T> NotEmpty<T>(IReadOnlyList<T>? items, string name)
+    /// <param name="items">The collection.</param>
+    /// <param name="name">The argument name shown in the message.</param>
+    /// <param name="what">What one element is, for the message ("pass at least one {what}").</param>
+    public static IReadOnlyList<T> NotEmpty<T>(IReadOnlyList<T>? items, string name, string what = "item")
     {
         if (items is null)
-            throw new ArgumentNullException(name, $"'{name}' is null: pass at least one item.");
+            throw new ArgumentNullException(name, $"'{name}' is null: pass at least one {what}.");
         if (items.Count == 0)
-            throw new ArgumentException($"'{name}' is empty: pass at least one item.", name);
+            throw new ArgumentException($"'{name}' is empty: pass at least one {what}.", name);
         return items;
     }
 

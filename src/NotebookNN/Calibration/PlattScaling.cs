@@ -78,6 +78,7 @@ public sealed class PlattScaling
     {
         Checks.NotNull(logits, nameof(logits));
         Checks.FloatingPoint(logits, nameof(logits));
+        Checks.NotEmptyAndFinite(logits, nameof(logits));
         return logits * Scale + Bias;
     }
 

@@ -98,6 +98,11 @@ public static class Reliability
     /// <summary>The bin of a value by the documented rule: the number of inner edges strictly below it.</summary>
     public static int BinOf(double value, double[] edges)
     {
+        if (!double.IsFinite(value))
+            throw new ArgumentOutOfRangeException(nameof(value), value,
+                $"'value' is {Checks.Num(value)}, but a bin exists only for a finite probability: pass a value in [0, 1].");
+        if (edges is null || edges.Length < 2)
+            throw new ArgumentException("'edges' needs at least 2 values (one bin): pass Reliability.Edges(bins).", nameof(edges));
         // searchsorted(edges[1:-1], value, side='left'): first inner edge >= value.
         int lo = 1, hi = edges.Length - 1;
         while (lo < hi)

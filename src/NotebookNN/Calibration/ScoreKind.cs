@@ -28,8 +28,7 @@ internal sealed record ScoredProbabilities(Tensor Probabilities, bool IsBinary, 
         Checks.NotNull(scores, nameof(scores));
         Checks.NotNull(labels, nameof(labels));
         Checks.FloatingPoint(scores, nameof(scores));
-        Checks.NotEmpty(scores, nameof(scores));
-        Checks.Finite(scores, nameof(scores));
+        Checks.NotEmptyAndFinite(scores, nameof(scores));
         if (kind is not (ScoreKind.Logits or ScoreKind.Probabilities))
             throw new ArgumentOutOfRangeException(nameof(kind), kind, "Say ScoreKind.Logits or ScoreKind.Probabilities.");
         var s = scores.to_type(ScalarType.Float64);
@@ -39,10 +38,12 @@ internal sealed record ScoredProbabilities(Tensor Probabilities, bool IsBinary, 
             throw new ArgumentException(
                 $"'scores' has shape {Checks.Shape(scores)}: pass (N) or (N, 1) for a binary problem, (N, C) for C classes; flatten sequence positions first.",
                 nameof(scores));
-        if (y.dim() != 1 || y.shape[0] != s.shape[0])
+        if (y.dim() != 1)
             throw new ArgumentException(
-                $"'labels' has shape {Checks.Shape(labels)} but one integer label per sample, shape [{s.shape[0]}], is expected (scores have shape {Checks.Shape(scores)}).",
+                $"'labels' has shape {Checks.Shape(labels)}, but one integer class label per sample, shape [{s.shape[0]}], is expected " +
+                $"(the scores have shape {Checks.Shape(scores)}): for one-hot labels pass labels.argmax(-1).",
                 nameof(labels));
+        Checks.SameBatch(scores, labels, nameof(scores), nameof(labels));
         bool binary = s.dim() == 1;
         int classes = binary ? 2 : (int)s.shape[1];
         var ints = Metrics.HostArrays.WholeLabels(y, nameof(labels));

@@ -81,6 +81,7 @@ public sealed class TemperatureScaling
     {
         Checks.NotNull(logits, nameof(logits));
         Checks.FloatingPoint(logits, nameof(logits));
+        Checks.NotEmptyAndFinite(logits, nameof(logits));
         return logits / Temperature;
     }
 

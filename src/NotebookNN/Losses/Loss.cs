@@ -14,6 +14,11 @@ namespace NotebookNN.Losses;
 /// Keras losses first average over the <em>last axis</em> to get one loss per sample, then reduce over the samples
 /// (<see cref="Reduction.None"/> returns the per-sample loss, Keras' <c>reduction=None</c>).
 /// </para>
+/// <para>
+/// Bad input is an error, never a NaN: an empty batch, and NaN or infinite scores, logits or targets, throw an
+/// <see cref="ArgumentException"/> naming the argument (the library's rule, see <see cref="Checks"/>; PyTorch would
+/// return NaN). The value checks can be switched off inside a training loop with <see cref="Checks.WithoutValueChecks"/>.
+/// </para>
 /// </summary>
 public static class Loss
 {
@@ -57,6 +62,9 @@ public static class Loss
     /// negative log-likelihood. Logits are <c>(N, C)</c> or <c>(N, C, d1, ...)</c> (classes on axis 1, PyTorch layout);
     /// labels are integer class indices <c>(N)</c> / <c>(N, d1, ...)</c>, or class probabilities of the logits' shape.
     /// With class weights and Mean, the sum is divided by the sum of the weights of the counted targets, as PyTorch does.
+    /// With Mean and every label equal to <paramref name="ignoreIndex"/> nothing is counted and the result is NaN (0/0),
+    /// also as PyTorch does; this is kept on purpose (the numbers match PyTorch's), so when whole batches can be padding use
+    /// <see cref="MaskedSparseCategoricalCrossEntropyFromLogits"/>, which gives 0 there.
     /// </summary>
     /// <param name="logits">Raw scores (no softmax applied).</param>
     /// <param name="labels">Integer class indices, or float class probabilities with the logits' shape.</param>
@@ -70,6 +78,7 @@ public static class Loss
         Checks.NotNull(logits, nameof(logits));
         Checks.NotNull(labels, nameof(labels));
         Checks.FloatingPoint(logits, nameof(logits));
+        Checks.NotEmptyAndFinite(logits, nameof(logits));
         Checks.RankBetween(logits, 2, 8, nameof(logits), "(N, C) or (N, C, d1, ...) with classes on axis 1");
         Checks.NotSingleUnitSoftmax(logits.shape[1], $"CrossEntropy on logits of shape {Checks.Shape(logits)}");
         if (labelSmoothing < 0.0 || labelSmoothing > 1.0)
@@ -162,7 +171,7 @@ public static class Loss
     /// </summary>
     public static Tensor KerasSparseCategoricalCrossEntropy(Tensor probabilities, Tensor labels, Reduction reduction = Reduction.Mean)
     {
-        Checks.NotNull(probabilities, nameof(probabilities));
+        Checks.NotEmptyAndFinite(probabilities, nameof(probabilities));
         Checks.Probabilities(probabilities, nameof(probabilities), nameof(SparseCategoricalCrossEntropyFromLogits));
         var logits = probabilities.clamp(KerasEpsilon, 1.0 - KerasEpsilon).log();
         return ReduceKeras(SparseClassLast(logits, labels, nameof(probabilities)), reduction);
@@ -175,7 +184,7 @@ public static class Loss
     /// </summary>
     public static Tensor SparseCategoricalCrossEntropyFromLogits(Tensor logits, Tensor labels, Reduction reduction = Reduction.Mean)
     {
-        Checks.NotNull(logits, nameof(logits));
+        Checks.NotEmptyAndFinite(logits, nameof(logits));
         return ReduceKeras(SparseClassLast(logits, labels, nameof(logits)), reduction);
     }
 
@@ -185,13 +194,16 @@ public static class Loss
     /// The mean of a per-element loss over the elements where <paramref name="mask"/> is true (or non-zero):
     /// <c>sum(loss[mask]) / count(mask)</c>, as Keras' masking gives. Masked elements contribute an exact 0 (selected
     /// away, not multiplied by 0), so NaN or infinity there cannot leak into the result or its gradient.
-    /// Returns 0 when nothing is unmasked (Keras' <c>divide_no_nan</c>).
+    /// Returns 0 when nothing is unmasked (Keras' <c>divide_no_nan</c>). An empty loss, or NaN or infinity at an
+    /// unmasked position, is an error.
     /// </summary>
     public static Tensor MaskedMean(Tensor perElementLoss, Tensor mask)
     {
         Checks.NotNull(perElementLoss, nameof(perElementLoss));
         Checks.FloatingPoint(perElementLoss, nameof(perElementLoss));
+        Checks.NotEmpty(perElementLoss, nameof(perElementLoss));
         var keep = MaskToBool(mask, perElementLoss, nameof(mask));
+        FiniteWhereKept(perElementLoss, keep, nameof(perElementLoss));
         var kept = torch.where(keep, perElementLoss, torch.zeros_like(perElementLoss));
         var count = keep.sum().to_type(perElementLoss.dtype);
         return kept.sum() / count.clamp_min(1.0);
@@ -201,30 +213,43 @@ public static class Loss
     /// Cross-entropy on logits with classes on the last axis (e.g. a tagger's <c>(B, T, C)</c>), averaged over the
     /// positions where <paramref name="mask"/> is true. Labels at masked positions are replaced by class 0 before the loss
     /// is computed, so they may hold anything (padding values, -1, out-of-range ids): the loss and its gradients are
-    /// bitwise independent of them.
+    /// bitwise independent of them. Logits at masked positions are not checked either; NaN or infinity at an unmasked
+    /// position is an error.
     /// </summary>
     public static Tensor MaskedSparseCategoricalCrossEntropyFromLogits(Tensor logits, Tensor labels, Tensor mask)
     {
         Checks.NotNull(logits, nameof(logits));
         Checks.NotNull(labels, nameof(labels));
+        Checks.FloatingPoint(logits, nameof(logits));
+        Checks.NotEmpty(logits, nameof(logits));
         Checks.IntegerLabels(labels, nameof(labels));
         var keep = MaskToBool(mask, labels, nameof(mask));
         var safeLabels = torch.where(keep, labels, torch.zeros_like(labels));
-        return MaskedMean(SparseClassLast(logits, safeLabels, nameof(logits)), keep);
+        var perPosition = SparseClassLast(logits, safeLabels, nameof(logits));
+        // The layout is checked by now: the mask covers the positions, the classes are the last axis.
+        FiniteWhereKept(logits, keep.dim() < logits.dim() ? keep.unsqueeze(-1) : keep, nameof(logits));
+        return MaskedMean(perPosition, keep);
     }
 
     /// <summary>
     /// Element-wise binary cross-entropy on logits averaged over the elements where <paramref name="mask"/> is true.
-    /// Targets at masked positions are replaced by 0 first, so their values (padding, -1) do not matter.
+    /// Targets at masked positions are replaced by 0 first, so their values (padding, -1) do not matter; logits there
+    /// are not checked either. NaN or infinity at an unmasked position is an error.
     /// </summary>
     public static Tensor MaskedBinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Tensor mask)
     {
         Checks.NotNull(logits, nameof(logits));
         Checks.NotNull(targets, nameof(targets));
+        Checks.FloatingPoint(logits, nameof(logits));
+        Checks.NotEmpty(logits, nameof(logits));
         Checks.SameShape(logits, targets, nameof(logits), nameof(targets));
         var keep = MaskToBool(mask, logits, nameof(mask));
+        FiniteWhereKept(logits, keep, nameof(logits));
         var safeTargets = torch.where(keep, targets.to_type(logits.dtype), torch.zeros_like(logits));
-        return MaskedMean(BinaryCrossEntropyWithLogits(logits, safeTargets, Reduction.None), keep);
+        Checks.TargetsInUnitInterval(safeTargets, nameof(targets));
+        // The logits were checked where they count; the per-element loss at masked positions is selected away.
+        var perElement = F.binary_cross_entropy_with_logits(logits, safeTargets, null, Reduction.None, null);
+        return MaskedMean(perElement, keep);
     }
 
     /// <summary>
@@ -233,7 +258,7 @@ public static class Loss
     /// </summary>
     public static Tensor WeightedMean(Tensor perElementLoss, Tensor weights)
     {
-        var w = CheckWeights(perElementLoss, weights);
+        var w = CheckWeights(perElementLoss, weights, nameof(perElementLoss), nameof(weights));
         var total = w.sum();
         if (total.to_type(ScalarType.Float64).item<double>() <= 0.0)
             throw new ArgumentException("'weights' sum to 0: give at least one element a positive weight.", nameof(weights));
@@ -246,7 +271,7 @@ public static class Loss
     /// </summary>
     public static Tensor KerasSampleWeightedMean(Tensor perSampleLoss, Tensor sampleWeights)
     {
-        var w = CheckWeights(perSampleLoss, sampleWeights);
+        var w = CheckWeights(perSampleLoss, sampleWeights, nameof(perSampleLoss), nameof(sampleWeights));
         return (w * perSampleLoss).sum() / perSampleLoss.numel();
     }
 
@@ -266,6 +291,7 @@ public static class Loss
                 throw new ArgumentException(
                     $"Task loss {i} has shape {Checks.Shape(loss)}, but a scalar is expected: reduce it (Mean or Sum) before weighting.",
                     nameof(terms));
+            Checks.Finite(loss, $"terms[{i}].Loss");
             Checks.NonNegative(weight, $"terms[{i}].Weight");
             var term = loss.reshape() * weight;
             total = total is null ? term : total + term;
@@ -291,7 +317,16 @@ public static class Loss
         Checks.NotNull(scores, scoresName);
         Checks.NotNull(targets, nameof(targets));
         Checks.FloatingPoint(scores, scoresName);
+        Checks.NotEmptyAndFinite(scores, scoresName);
         Checks.SameShape(scores, targets, scoresName, nameof(targets));
+    }
+
+    // The masked losses read values only where the mask keeps them; NaN or infinity there is an error, elsewhere not.
+    static void FiniteWhereKept(Tensor values, Tensor keep, string name)
+    {
+        if (!Checks.ValueChecksEnabled) return;
+        using var _ = NewDisposeScope();
+        Checks.Finite(values.masked_select(keep.to(values.device)), name);
     }
 
     // Keras averages over the last axis to get one loss per sample; a 1-D input is already one value per sample.
@@ -359,19 +394,20 @@ public static class Loss
         return true;
     }
 
-    static Tensor CheckWeights(Tensor loss, Tensor weights)
+    static Tensor CheckWeights(Tensor loss, Tensor weights, string lossName, string weightsName)
     {
-        Checks.NotNull(loss, "loss");
-        Checks.NotNull(weights, nameof(weights));
-        Checks.FloatingPoint(loss, "loss");
-        Checks.Finite(weights, nameof(weights));
+        Checks.NotNull(loss, lossName);
+        Checks.NotNull(weights, weightsName);
+        Checks.FloatingPoint(loss, lossName);
+        Checks.NotEmptyAndFinite(loss, lossName);
+        Checks.Finite(weights, weightsName);
         if (!Broadcasts(weights.shape, loss.shape))
             throw new ArgumentException(
-                $"'weights' of shape {Checks.Shape(weights)} cannot be broadcast to the loss of shape {Checks.Shape(loss)}: " +
-                "give one weight per sample (or per element).", nameof(weights));
+                $"'{weightsName}' of shape {Checks.Shape(weights)} cannot be broadcast to the loss of shape {Checks.Shape(loss)}: " +
+                "give one weight per sample (or per element).", weightsName);
         var w = weights.to_type(loss.dtype).expand(loss.shape);
         if (w.numel() > 0 && w.min().to_type(ScalarType.Float64).item<double>() < 0.0)
-            throw new ArgumentException("'weights' contains negative values: weights must be 0 or more.", nameof(weights));
+            throw new ArgumentException($"'{weightsName}' contains negative values: weights must be 0 or more.", weightsName);
         return w;
     }
 }

@@ -62,7 +62,8 @@ public static class Accuracy
         Checks.NotNull(predictions, nameof(predictions));
         Checks.NotNull(targets, nameof(targets));
         Checks.FloatingPoint(predictions, nameof(predictions));
-        Checks.NotEmpty(predictions, nameof(predictions));
+        Checks.NotEmptyAndFinite(predictions, nameof(predictions));
+        Checks.Finite(targets, nameof(targets));
         using var _ = NewDisposeScope();
         // Keras squeezes or expands a trailing axis of size 1 so (N, 1) outputs meet (N) labels.
         if (predictions.dim() == targets.dim() + 1 && predictions.shape[^1] == 1) predictions = predictions.squeeze(-1);
@@ -80,7 +81,7 @@ public static class Accuracy
     /// </summary>
     public static double Categorical(Tensor predictions, Tensor targets)
     {
-        CheckClassLast(predictions, targets);
+        CheckClassLast(predictions, targets, nameof(targets));
         if (targets.dim() != predictions.dim() || !targets.shape[..^1].SequenceEqual(predictions.shape[..^1]))
             throw new ArgumentException(
                 $"Categorical accuracy needs one-hot targets shaped like the predictions {Checks.Shape(predictions)}, but the targets have shape {Checks.Shape(targets)}: " +
@@ -93,10 +94,13 @@ public static class Accuracy
     /// <summary>
     /// Keras' <c>sparse_categorical_accuracy</c>: <c>labels == argmax(predictions, -1)</c>, averaged over samples. Labels
     /// have the batch shape, or the batch shape with a trailing 1 (squeezed, as Keras does).
+    /// <para>A label outside <c>0..C-1</c> is <em>not</em> an error here: it never equals an argmax, so it counts as a
+    /// miss, exactly as Keras' metric does. This is kept on purpose so that notebooks reproduce Keras' numbers; the
+    /// sparse losses reject such labels, so training with them fails loudly.</para>
     /// </summary>
     public static double SparseCategorical(Tensor predictions, Tensor labels)
     {
-        CheckClassLast(predictions, labels);
+        CheckClassLast(predictions, labels, nameof(labels));
         var batch = predictions.shape[..^1];
         bool fits = labels.shape.SequenceEqual(batch)
                     || (labels.dim() == predictions.dim() && labels.shape[^1] == 1 && labels.shape[..^1].SequenceEqual(batch));
@@ -148,6 +152,8 @@ public static class Accuracy
     /// has 1 unit <em>or the loss is binary cross-entropy</em> (whatever the number of classes — the classic trap that
     /// makes BCE "beat" CCE on 10 classes); otherwise <c>sparse_categorical_accuracy</c> when the loss is sparse
     /// categorical cross-entropy; otherwise <c>categorical_accuracy</c>.
+    /// <para>The trap is reproduced on purpose, not fixed: notebooks use it to show why old Keras reported a higher
+    /// "accuracy" for binary cross-entropy on several classes. For today's rule use <see cref="ResolveKeras"/>.</para>
     /// </summary>
     public static AccuracyResolution ResolveKeras2Legacy(Tensor predictions, Tensor targets, KerasLossKind loss)
     {
@@ -174,12 +180,13 @@ public static class Accuracy
         _ => metric.ToString(),
     };
 
-    static void CheckClassLast(Tensor predictions, Tensor targets)
+    static void CheckClassLast(Tensor predictions, Tensor targets, string targetsName)
     {
         Checks.NotNull(predictions, nameof(predictions));
-        Checks.NotNull(targets, nameof(targets));
+        Checks.NotNull(targets, targetsName);
         Checks.FloatingPoint(predictions, nameof(predictions));
-        Checks.NotEmpty(predictions, nameof(predictions));
+        Checks.NotEmptyAndFinite(predictions, nameof(predictions));
+        Checks.Finite(targets, targetsName);
         if (predictions.dim() < 2)
             throw new ArgumentException(
                 $"'predictions' has shape {Checks.Shape(predictions)}, but class scores with the classes on the last axis are expected, e.g. (N, C): " +

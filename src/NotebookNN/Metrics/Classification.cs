@@ -213,7 +213,9 @@ public static class Classification
 
     /// <summary>
     /// scikit-learn's <c>confusion_matrix</c> for binary or multi-class labels: rows are true labels, columns predicted
-    /// labels, both in the order of <paramref name="labels"/> (default: every label seen, sorted).
+    /// labels, both in the order of <paramref name="labels"/> (default: every label seen, sorted). As in scikit-learn,
+    /// at least one of the given <paramref name="labels"/> must occur in <paramref name="yTrue"/>: a matrix of zeros
+    /// would otherwise hide that the labels are mistyped or encoded differently.
     /// </summary>
     public static ConfusionMatrix ConfusionMatrix(Tensor yTrue, Tensor yPred, IReadOnlyList<long>? labels = null)
     {
@@ -228,6 +230,11 @@ public static class Classification
         for (int i = 0; i < order.Length; i++)
             if (!index.TryAdd(order[i], i))
                 throw new ArgumentException($"'labels' names label {order[i]} twice: list each label once.", nameof(labels));
+        if (labels is not null && !t.True.Any(index.ContainsKey))
+            throw new ArgumentException(
+                $"None of the labels given ({string.Join(", ", order)}) occurs in 'yTrue', whose labels are " +
+                $"{string.Join(", ", t.True.Distinct().Order())}: pass labels that occur in yTrue (or none, to use every label seen).",
+                nameof(labels));
         var counts = new long[order.Length, order.Length];
         for (int s = 0; s < t.True.Length; s++)
             if (index.TryGetValue(t.True[s], out int i) && index.TryGetValue(t.Pred[s], out int j))

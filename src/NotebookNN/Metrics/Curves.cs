@@ -73,8 +73,8 @@ public static class Curves
     /// </summary>
     public static double Auc(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
+        Checks.Finite(x, nameof(x));
+        Checks.Finite(y, nameof(y));
         if (x.Count != y.Count)
             throw new ArgumentException($"x has {x.Count} point(s) but y has {y.Count}: give one y per x.", nameof(y));
         if (x.Count < 2)
@@ -100,10 +100,13 @@ public static class Curves
     /// </summary>
     public static double RocAuc(Tensor scores, Tensor labels)
     {
+        // Scores first: an empty or NaN input is reported as such, not as "one class".
+        ReadScores(scores, labels);
         var y = ReadLabels(labels, nameof(labels));
         if (!(y.Contains(0) && y.Contains(1)))
             throw new ArgumentException(
-                "ROC AUC is not defined when the labels hold only one class: evaluate on a set with both positives and negatives.",
+                $"ROC AUC is not defined when the labels hold only one class, but every label is {y[0]}: " +
+                "evaluate on a set with both positives and negatives (a larger or stratified split).",
                 nameof(labels));
         return Roc(scores, labels).Auc;
     }
@@ -178,8 +181,7 @@ public static class Curves
         Checks.NotNull(scores, nameof(scores));
         Checks.NotNull(labels, nameof(labels));
         Checks.FloatingPoint(scores, nameof(scores));
-        Checks.NotEmpty(scores, nameof(scores));
-        Checks.Finite(scores, nameof(scores));
+        Checks.NotEmptyAndFinite(scores, nameof(scores));
         var s = scores.dim() == 2 && scores.shape[1] == 1 ? scores.squeeze(1) : scores;
         var l = labels.dim() == 2 && labels.shape[1] == 1 ? labels.squeeze(1) : labels;
         if (s.dim() != 1)

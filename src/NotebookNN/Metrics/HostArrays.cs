@@ -30,7 +30,12 @@ internal static class HostArrays
         for (int i = 0; i < values.Length; i++)
         {
             double v = values[i];
-            if (double.IsNaN(v) || v != Math.Floor(v))
+            if (!double.IsFinite(v))
+                throw new ArgumentException(
+                    $"'{name}' must hold class labels, but it contains {Checks.Num(v)} (index {i}): labels are whole numbers; " +
+                    "find where the NaN or infinity came from (a failed conversion, a division by 0) and pass the integer class indices.",
+                    name);
+            if (v != Math.Floor(v))
                 throw new ArgumentException(
                     $"'{name}' must hold class labels, but it contains {Checks.Num(v)} (index {i}): these look like scores " +
                     $"or probabilities; turn them into labels first ((scores > 0.5) for sigmoid outputs, argmax(-1) for softmax outputs).",

@@ -18,7 +18,11 @@ public enum ThresholdCriterion
 }
 
 /// <summary>A chosen threshold: predict positive when <c>score &gt; Threshold</c>.</summary>
-/// <param name="Threshold">The threshold. No validation score equals it, so <c>&gt;</c> and <c>&gt;=</c> agree on the validation data.</param>
+/// <param name="Threshold">The threshold. No validation score equals it, so <c>score &gt; Threshold</c> and
+/// <c>score &gt;= Threshold</c> make the same decisions on the validation data, in every case: between two scores it is
+/// their midpoint; for "nothing positive" it is <c>Math.BitIncrement</c> of the highest score (the next double above
+/// it, so it prints like that score but is above it); for "everything positive" <c>Math.BitDecrement</c> of the lowest.
+/// Two scores that are neighbouring doubles are never separated (see <see cref="Threshold"/>).</param>
 /// <param name="Value">The criterion's value there on the validation data (accuracy, J, F1, or mean cost).</param>
 /// <param name="Criterion">What was optimised.</param>
 public sealed record ThresholdChoice(double Threshold, double Value, ThresholdCriterion Criterion)
@@ -60,6 +64,12 @@ public sealed record PerLabelThresholds(IReadOnlyList<double> Thresholds, IReadO
 /// makes its score optimistic). Every cut between two neighbouring distinct scores is tried, plus "everything positive"
 /// and "nothing positive"; a cut between scores <c>a &lt; b</c> is placed at their midpoint. Ties between equally good
 /// cuts go to the highest threshold (the fewest positives), as <c>thresholds[argmax(tpr - fpr)]</c> does on an ROC curve.
+/// <para><b>Neighbouring doubles</b>: when <c>a &lt; b</c> are adjacent doubles (e.g. 0.5 and 0.5000000000000001) no
+/// double lies between them, so any threshold would equal one of them and <c>&gt;</c> and <c>&gt;=</c> would decide
+/// that score differently. The rule: such scores are treated as tied, and the cut between them is not offered; the
+/// criterion's value is that of the best cut that can be represented, so applying the returned threshold to the
+/// validation data always reproduces <see cref="ThresholdChoice.Value"/>. A one-ulp difference is rounding noise
+/// (another batch size or device can swap it), so no decision should rest on it.</para>
 /// </summary>
 public static class Threshold
 {
@@ -131,6 +141,9 @@ public static class Threshold
         // Cut k calls the k highest distinct scores positive: k = 0 (nothing) .. m (everything).
         for (int k = 0; k <= m; k++)
         {
+            // Two scores that are neighbouring doubles have no double between them: no threshold separates them so
+            // that > and >= agree, so that cut is not offered and the two act as one tied score.
+            if (!Separable(distinct, k)) continue;
             double tp = k == 0 ? 0 : tps[k - 1], fp = k == 0 ? 0 : fps[k - 1];
             double value = Evaluate(criterion, tp, fp, positives, negatives, costFp, costFn);
             bool better = double.IsNaN(bestValue) || (criterion == ThresholdCriterion.Cost ? value < bestValue : value > bestValue);
@@ -141,16 +154,24 @@ public static class Threshold
         return new ThresholdChoice(bestThreshold, bestValue, criterion);
     }
 
-    // A threshold t with the k highest distinct scores strictly above it and the rest at or below it.
+    // Whether some double lies strictly between the k-th and (k+1)-th highest distinct scores (always, at both ends).
+    static bool Separable(double[] distinctDescending, int k) =>
+        k == 0 || k == distinctDescending.Length || Math.BitIncrement(distinctDescending[k]) < distinctDescending[k - 1];
+
+    // A threshold t with the k highest distinct scores strictly above it and the rest strictly below it.
     static double CutBelow(double[] distinctDescending, int k)
     {
         int m = distinctDescending.Length;
-        if (k == 0) return distinctDescending[0];
+        // Nothing positive: the next double above the top score (+infinity only above double.MaxValue).
+        if (k == 0) return Math.BitIncrement(distinctDescending[0]);
+        // Everything positive: the next double below the lowest score.
         if (k == m) return Math.BitDecrement(distinctDescending[m - 1]);
         double above = distinctDescending[k - 1], below = distinctDescending[k];
         double mid = below + (above - below) / 2.0;
-        // Neighbouring doubles have no midpoint between them; the lower score itself then separates them.
-        return mid < above && mid >= below ? mid : below;
+        // The difference overflows for scores near +-double.MaxValue; halving first cannot.
+        if (!double.IsFinite(mid)) mid = below / 2.0 + above / 2.0;
+        // Two doubles apart, the midpoint can round onto an end; the double just above the lower score is then between.
+        return below < mid && mid < above ? mid : Math.BitIncrement(below);
     }
 
     static double Evaluate(ThresholdCriterion criterion, double tp, double fp, double positives, double negatives,

@@ -21,7 +21,7 @@ public static class DeepEnsemble
         Checks.NotEmpty(members, nameof(members));
         if (members.Count < 2)
             throw new ArgumentException("An ensemble needs at least two members; with one there is no spread to measure.", nameof(members));
-        Checks.NotEmpty(Checks.NotNull(x, nameof(x)), nameof(x));
+        Checks.NotEmptyAndFinite(x, nameof(x));
         Checks.AtLeast(batchSize, 1, nameof(batchSize));
         using var scope = NewDisposeScope();
         var perMember = new List<Tensor>(members.Count);

@@ -106,7 +106,7 @@ public static class McDropout
     public static McDropoutPlan Plan(nn.Module<Tensor, Tensor> model, Tensor x, int passes, McDropoutOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Checks.NotEmpty(Checks.NotNull(x, nameof(x)), nameof(x));
+        Checks.NotEmptyAndFinite(x, nameof(x));
         if (x.dim() < 1) throw new ArgumentException("'x' needs a batch axis: pass [N, ...] inputs.", nameof(x));
         Checks.AtLeast(passes, 2, nameof(passes));
         options ??= new McDropoutOptions();

@@ -22,7 +22,8 @@ public enum OutputKind
 /// <remarks>
 /// <list type="bullet">
 /// <item><see cref="Mean"/>: the predictive mean p̄ = (1/T) Σ_t p_t.</item>
-/// <item><see cref="Variance"/>: the per-class variance over the T passes, population form (divide by T).</item>
+/// <item><see cref="Variance"/>: the per-class variance over the T passes, population form (divide by T), by the
+/// library's corrected two-pass formula (scikit-learn's).</item>
 /// <item><see cref="PredictiveEntropy"/>: H[p̄] = -Σ_c p̄_c log p̄_c, the total uncertainty.</item>
 /// <item><see cref="ExpectedEntropy"/>: (1/T) Σ_t H[p_t], the aleatoric part.</item>
 /// <item><see cref="MutualInformation"/>: H[p̄] - E_t H[p_t] (BALD), the epistemic part; at least 0.</item>
@@ -37,7 +38,7 @@ public sealed class PredictiveDistribution : IDisposable
     {
         Samples = samples;
         _mean = new(() => Detached(() => Samples.mean([0L])));
-        _variance = new(() => Detached(() => Samples.var(0, unbiased: false)));
+        _variance = new(() => Detached(() => Moments.MeanAndVariance(Samples, 0).Variance));
         _predictiveEntropy = new(() => Detached(() => Entropy(Mean)));
         _expectedEntropy = new(() => Detached(() => Entropy(Samples).mean([0L])));
         _mutualInformation = new(() => Detached(() => (PredictiveEntropy - ExpectedEntropy).clamp_min(0)));
@@ -48,12 +49,15 @@ public sealed class PredictiveDistribution : IDisposable
         }));
     }
 
-    /// <summary>Wraps per-pass probabilities <c>[T, N, C]</c> (rows summing to 1). The distribution keeps its own
+    /// <summary>Wraps per-pass probabilities <c>[T, N, C]</c> (rows summing to 1, C &gt;= 2). The distribution keeps its own
     /// reference to them, outside any dispose scope, until it is disposed.</summary>
     public static PredictiveDistribution FromProbabilities(Tensor samples)
     {
         Checks.Rank(Checks.NotNull(samples, nameof(samples)), 3, nameof(samples), "[passes T, samples N, classes C]");
         Checks.NotEmpty(samples, nameof(samples));
+        // One column would have to hold 1 everywhere: no spread, no entropy, nothing to measure. One-column logits are
+        // rejected for the same reason (NotSingleUnitSoftmax), so probabilities are too.
+        if (samples.shape[2] == 1) ThrowOneColumn(samples, nameof(samples));
         Checks.RowsSumToOne(samples, nameof(samples));
         var own = samples.detach();
         own.DetachFromDisposeScope();
@@ -116,7 +120,8 @@ public sealed class PredictiveDistribution : IDisposable
     /// <summary>-Σ p log p over the last axis, with 0 log 0 = 0.</summary>
     public static Tensor Entropy(Tensor probabilities)
     {
-        Checks.NotNull(probabilities, nameof(probabilities));
+        Checks.NotEmptyAndFinite(probabilities, nameof(probabilities));
+        Checks.Probabilities(probabilities, nameof(probabilities));
         using var scope = NewDisposeScope();
         // p * log(max(p, tiny)) is exactly 0 where p is 0 and p log p elsewhere.
         var tiny = torch.finfo(probabilities.dtype).tiny;
@@ -127,6 +132,7 @@ public sealed class PredictiveDistribution : IDisposable
     internal static Tensor ToProbabilities(Tensor outputs, OutputKind kind, string name)
     {
         Checks.FloatingPoint(outputs, name);
+        Checks.NotEmptyAndFinite(outputs, name);
         switch (kind)
         {
             case OutputKind.Logits:
@@ -139,11 +145,19 @@ public sealed class PredictiveDistribution : IDisposable
                 return stack([1.0 - p, p], -1);
             }
             case OutputKind.Probabilities:
+                if (outputs.dim() > 0 && outputs.shape[^1] == 1) ThrowOneColumn(outputs, name);
                 return outputs.alias();
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown output kind.");
         }
     }
+
+    static void ThrowOneColumn(Tensor probabilities, string name) =>
+        throw new ArgumentException(
+            $"'{name}' has one class column (shape {Checks.Shape(probabilities)}), but a distribution over one class is always 1, " +
+            "so there is no uncertainty to measure: for a binary task pass both columns, torch.cat([1 - p, p], -1), " +
+            "or pass the logit with OutputKind.BinaryLogit.",
+            name);
 
     static Tensor Detached(Func<Tensor> compute)
     {

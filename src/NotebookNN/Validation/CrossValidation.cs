@@ -10,11 +10,12 @@ public sealed record CrossValidationResult(IReadOnlyList<double> Scores)
     /// <summary>The mean score.</summary>
     public double Mean => Scores.Average();
 
-    /// <summary>The population standard deviation (ddof = 0, numpy's <c>scores.std()</c> as scikit-learn examples report it).</summary>
-    public double Std => Math.Sqrt(Scores.Sum(s => (s - Mean) * (s - Mean)) / Scores.Count);
+    /// <summary>The population standard deviation (ddof = 0, numpy's <c>scores.std()</c> as scikit-learn examples report it),
+    /// by the library's corrected two-pass formula.</summary>
+    public double Std => Math.Sqrt(Moments.MeanAndVariance(Scores).Variance);
 
     /// <summary>The sample standard deviation (ddof = 1); NaN for a single fold.</summary>
-    public double SampleStd => Scores.Count < 2 ? double.NaN : Math.Sqrt(Scores.Sum(s => (s - Mean) * (s - Mean)) / (Scores.Count - 1));
+    public double SampleStd => Scores.Count < 2 ? double.NaN : Math.Sqrt(Moments.MeanAndVariance(Scores, ddof: 1).Variance);
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -132,7 +132,7 @@ public sealed class StratifiedKFold
     /// <summary>The folds for class labels given as an array.</summary>
     public IReadOnlyList<Fold> Split(long[] labels)
     {
-        ArgumentNullException.ThrowIfNull(labels);
+        Checks.NotEmpty(labels, nameof(labels), "class label per sample");
         int n = labels.Length;
         // Encode classes in order of first appearance, as scikit-learn does.
         var code = new Dictionary<long, int>();

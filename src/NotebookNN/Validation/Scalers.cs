@@ -97,7 +97,9 @@ public abstract class FeatureScaler
 
 /// <summary>
 /// scikit-learn's <c>StandardScaler</c>: <c>z = (x - mean) / std</c> per feature, with the <em>population</em> standard
-/// deviation (ddof = 0) and a scale of 1 for constant features. <see cref="FeatureScaler.InverseTransform"/> gives
+/// deviation (ddof = 0) and a scale of 1 for constant features. The variance is scikit-learn's corrected two-pass
+/// formula, so a column whose mean is large against its spread (prices around 1e14 moving by cents) keeps its
+/// variance to the last bits. <see cref="FeatureScaler.InverseTransform"/> gives
 /// back original units; for a scaled regression target, an error of size <c>e</c> in scaled units is
 /// <c>e * Scale</c> in original units (so RMSE scales by <c>Scale</c>, MSE by <c>Scale^2</c>, and neither is shifted
 /// by the mean).
@@ -131,8 +133,7 @@ public sealed class StandardScaler : FeatureScaler
     /// <inheritdoc />
     protected override (double[] Scale, double[] Offset) Learn(Tensor data)
     {
-        var mean = data.mean([0L]);
-        var variance = (data - mean).pow(2).mean([0L]);
+        var (mean, variance) = Moments.MeanAndVariance(data, 0);
         Mean = Metrics.HostArrays.Doubles(mean);
         Variance = Metrics.HostArrays.Doubles(variance);
         long n = data.shape[0];

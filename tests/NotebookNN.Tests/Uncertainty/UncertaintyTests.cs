@@ -46,6 +46,19 @@ public class UncertaintyTests
     }
 
     [Fact]
+    public void The_variance_over_passes_keeps_its_last_bits_for_nearly_equal_probabilities()
+    {
+        // The scaler's large-offset case scaled by 2^-47 (exact in binary): passes that agree to 15 digits. The
+        // corrected two-pass formula gives 1.27362060546875 * 2^-94; the plain mean of squared deviations gives
+        // 1.273681640625 * 2^-94, losing the spread to the rounding of the mean.
+        double[] offsets = [-96, -32, 32, 98];
+        var p1 = offsets.Select(d => (1e14 + d * Math.Pow(2, -6)) * Math.Pow(2, -47)).ToArray();
+        var rows = p1.SelectMany(v => new[] { v, 1.0 - v }).ToArray();
+        using var d = PredictiveDistribution.FromProbabilities(tensor(rows, [4, 1, 2], ScalarType.Float64));
+        Assert.Equal(1.27362060546875 * Math.Pow(2, -94), d.Variance[0, 0].item<double>());
+    }
+
+    [Fact]
     public void Outputs_are_turned_into_probabilities_by_their_declared_kind()
     {
         using var binary = PredictiveDistribution.FromOutputs(tensor(new[] { 0f, 0f, 2f, -2f }, [2, 2, 1]), OutputKind.BinaryLogit);

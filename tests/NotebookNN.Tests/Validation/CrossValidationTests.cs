@@ -22,6 +22,16 @@ public class CrossValidationTests
     }
 
     [Fact]
+    public void The_std_of_fold_scores_uses_the_corrected_two_pass_formula()
+    {
+        // The scaler's large-offset case: the population variance is 1.27362060546875 exactly (scikit-learn's var_),
+        // where the plain two-pass sum gives 1.273681640625.
+        var result = new CrossValidationResult([1e14 - 1.5, 1e14 - 0.5, 1e14 + 0.5, 1e14 + 1.53125]);
+        Assert.Equal(Math.Sqrt(1.27362060546875), result.Std);
+        Assert.Equal(Math.Sqrt(1.27362060546875 * 4 / 3), result.SampleStd, 15);
+    }
+
+    [Fact]
     public void Torch_models_are_trained_per_fold_and_disposed()
     {
         using var scope = NewDisposeScope();

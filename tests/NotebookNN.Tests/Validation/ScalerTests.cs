@@ -63,6 +63,26 @@ public class ScalerTests
     }
 
     [Fact]
+    public void The_variance_keeps_its_last_bits_when_the_mean_is_large_against_the_spread()
+    {
+        // 1e14 + [-96, -32, 32, 98] * 2^-6 (all exact doubles). scikit-learn 1.2's StandardScaler gives var_
+        // 1.27362060546875 by its corrected two-pass formula; the plain mean of squared deviations gives
+        // 1.273681640625 (relative error 4.8e-5), because the rounding error of the mean is not removed.
+        double[] offsets = [-96, -32, 32, 98];
+        using var x = tensor(offsets.Select(d => 1e14 + d * Math.Pow(2, -6)).ToArray()).reshape(4, 1);
+        var s = new StandardScaler();
+        s.Fit(x);
+        Assert.Equal(1.27362060546875, s.Variance[0]);
+        Assert.Equal(1e14, s.Mean[0]);
+        Assert.Equal(Math.Sqrt(1.27362060546875), s.Scale[0]);
+        // The same column in a wider table with an ordinary column beside it: columns do not interact.
+        using var wide = cat([x, tensor(new[] { 1.0, 2.0, 3.0, 4.0 }).reshape(4, 1)], 1);
+        var w = new StandardScaler();
+        w.Fit(wide);
+        Assert.Equal([1.27362060546875, 1.25], w.Variance);
+    }
+
+    [Fact]
     public void Float32_data_stay_float32()
     {
         using var x = Ref.Tensor("validation.scalers.x", ScalarType.Float32);
