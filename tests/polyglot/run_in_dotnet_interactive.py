@@ -181,6 +181,9 @@ def main():
     parser.add_argument("--timeout", type=int, default=600, help="seconds a cell may run")
     parser.add_argument("notebooks", nargs="*")
     args = parser.parse_args()
+    missing = [path for path in args.notebooks if not os.path.isfile(path)]
+    if missing:
+        parser.error("no such notebook: " + ", ".join(missing) + " (give paths to .ipynb files, e.g. notebooks/Q04-*.ipynb)")
 
     work = tempfile.mkdtemp(prefix="polyglot-")
     try:

@@ -64,7 +64,17 @@ internal static class AssemblyReferences
         }
         catch (FileLoadException)
         {
-            return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            // The engine itself carries this assembly in another version (its deps.json, e.g. Microsoft.Bcl.AsyncInterfaces
+            // 10.0 while a package asks for 9.0.4), and the default context holds one copy per name: use the engine's,
+            // as .NET Interactive does, rather than fail the whole #r.
+            try
+            {
+                return AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(name.Name!));
+            }
+            catch (Exception e) when (e is FileLoadException or FileNotFoundException)
+            {
+                return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            }
         }
     }
 

@@ -18,7 +18,7 @@ namespace NotebookNN.Kernel.Engine;
 internal sealed class LanguageServices : IDisposable
 {
     private readonly AdhocWorkspace _workspace = new(MefHostServices.DefaultHost, WorkspaceKind.Interactive);
-    private readonly CSharpParseOptions _parseOptions = new(LanguageVersion.Latest, DocumentationMode.Parse, SourceCodeKind.Script);
+    private readonly CSharpParseOptions _parseOptions = new(CSharpLanguage.Version, DocumentationMode.Parse, SourceCodeKind.Script);
     private readonly ConditionalWeakTable<Script, ProjectId> _projects = new();
     private readonly object _gate = new();
     private Solution _solution;
@@ -90,7 +90,7 @@ internal sealed class LanguageServices : IDisposable
     {
         var text = CellParser.BlankDirectives(CellParser.CodeBeforeMarkdown(code));
         if (text.Trim().Length == 0) return new CompletenessResult(Completeness.Complete);
-        var tree = SyntaxFactory.ParseSyntaxTree(text, new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None, SourceCodeKind.Script));
+        var tree = SyntaxFactory.ParseSyntaxTree(text, new CSharpParseOptions(CSharpLanguage.Version, DocumentationMode.None, SourceCodeKind.Script));
         var root = tree.GetRoot();
 
         var braceDepth = OpenBraceDepth(root);

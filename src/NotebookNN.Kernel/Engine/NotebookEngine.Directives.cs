@@ -65,7 +65,9 @@ public sealed partial class NotebookEngine
     {
         if (argument.Length == 0)
             return run.Fail(DirectiveError("#r needs a path: #r \"path/to/Library.dll\" or #r \"nuget: Name, Version\"."));
-        var path = Path.GetFullPath(Path.Combine(_workingDirectory, argument));
+        // Notebooks written on Windows say #r "..\\libs\\x.dll": a backslash is a separator there, never a name character.
+        var portable = Path.DirectorySeparatorChar == '/' ? argument.Replace('\\', '/') : argument;
+        var path = Path.GetFullPath(Path.Combine(_workingDirectory, portable));
         if (!File.Exists(path))
             return run.Fail(DirectiveError($"#r \"{argument}\": the file '{path}' does not exist (relative paths are resolved against {_workingDirectory})."));
         if (!AssemblyReferences.IsManagedAssembly(path))
@@ -81,11 +83,13 @@ public sealed partial class NotebookEngine
         var toRestore = new List<PackageRequest>();
         foreach (var package in packages)
         {
-            if (NuGetRestorer.BuiltInAssemblies(package.Name) is { } builtIn)
+            if (BuiltInPackages.Engine.Serves(package.Name, package.Version) && BuiltInPackages.Engine.Assemblies(package.Name) is { } builtIn)
             {
-                foreach (var path in builtIn)
+                // The package and its dependencies, as a restore would reference them; the engine's copies.
+                AssemblyReferences.AddProbingPaths(builtIn);
+                foreach (var path in builtIn.Where(path => !AssemblyReferences.IsFrameworkAssembly(Path.GetFileNameWithoutExtension(path))))
                     if (!AddAssemblyReference(path, run)) return false;
-                installed.Add($"{package.Name}, {BuiltInVersion(builtIn[0])} (from the engine)");
+                installed.Add($"{package.Name}, {BuiltInPackages.Engine.VersionOf(package.Name)} (from the engine)");
             }
             else
             {
@@ -119,12 +123,6 @@ public sealed partial class NotebookEngine
 
         run.Channel.Write(new DisplayOutput(InstalledPackagesBundle(installed), null));
         return true;
-    }
-
-    private static string BuiltInVersion(string assemblyPath)
-    {
-        var version = AssemblyName.GetAssemblyName(assemblyPath).Version ?? new Version(0, 0, 0);
-        return $"{version.Major}.{version.Minor}.{Math.Max(version.Build, 0)}";
     }
 
     private static MimeBundle InstalledPackagesBundle(IReadOnlyList<string> packages)

@@ -17,7 +17,7 @@ public sealed partial class NotebookEngine
     /// <summary>The directives (not magic commands) <c>#!lsmagic</c> lists.</summary>
     private static readonly (string Syntax, string Summary)[] Directives =
     [
-        ("#r \"nuget: Name[, Version]\"", "Restore a NuGet package and reference its assemblies (TorchSharp, NotebookNN and NotebookNN.Interactive come from the engine itself)."),
+        ("#r \"nuget: Name[, Version]\"", "Restore a NuGet package and reference its assemblies and its dependencies' (the engine's own packages come from the engine)."),
         ("#r \"path.dll\"", "Reference an assembly file (relative to the notebook's folder) and load the extensions it carries."),
         ("#i \"nuget: source\"", "Add a package source (feed URL or local folder) for later #r \"nuget: ...\"."),
     ];

@@ -22,7 +22,7 @@ namespace NotebookNN.Kernel.Engine;
 public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
 {
     /// <summary>The namespaces every cell starts with: .NET Interactive's defaults, plus the engine's helpers
-    /// (<c>display</c>, <c>x.Display()</c>).</summary>
+    /// (<c>display</c>; <c>x.Display()</c> comes from the formatting package, see FormatterDisplayRouting).</summary>
     public static readonly IReadOnlyList<string> DefaultImports =
     [
         "System",
@@ -60,8 +60,9 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         _workingDirectory = Path.GetFullPath(_settings.WorkingDirectory ?? Directory.GetCurrentDirectory());
         _nuget = new NuGetRestorer(_settings);
         ConsoleRouting.Install();
+        FormatterDisplayRouting.Install();
         _scriptOptions = ScriptOptions.Default
-            .WithLanguageVersion(LanguageVersion.Latest)
+            .WithLanguageVersion(CSharpLanguage.Version)
             .WithReferences(DefaultReferences())
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8)

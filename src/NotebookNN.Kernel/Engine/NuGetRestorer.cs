@@ -42,37 +42,32 @@ internal sealed class NuGetRestoreException(string message) : Exception(message)
 /// Restores NuGet packages for <c>#r "nuget: ..."</c> the way an SDK project does: a generated project (one folder
 /// per package set and source list, under the cache directory), <c>dotnet restore</c>, and the runtime assets read
 /// from <c>obj/project.assets.json</c>. A folder whose restore succeeded before is reused without running
-/// <c>dotnet</c>. The engine's own packages (TorchSharp, NotebookNN, NotebookNN.Interactive) never go through here:
-/// see <see cref="BuiltInAssemblies"/>.
+/// <c>dotnet</c>. The engine's own packages never go through here: see <see cref="BuiltInPackages"/>.
 /// </summary>
 internal sealed class NuGetRestorer(EngineOptions options)
 {
     private const string CompleteMarker = "restore.complete";
 
-    private static readonly Dictionary<string, string[]> BuiltIns = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["TorchSharp"] = ["TorchSharp"],
-        ["TorchSharp-cpu"] = ["TorchSharp"],
-        ["TorchSharp-cuda-linux"] = ["TorchSharp"],
-        ["TorchSharp-cuda-windows"] = ["TorchSharp"],
-        ["NotebookNN"] = ["NotebookNN", "TorchSharp"],
-        ["NotebookNN.Interactive"] = ["NotebookNN.Interactive", "NotebookNN", "TorchSharp", "Microsoft.DotNet.Interactive.Formatting"],
-    };
-
     private static readonly SemaphoreSlim OneRestoreAtATime = new(1, 1);
 
     private string CacheDirectory { get; } = options.NuGetCacheDirectory ?? EngineOptions.DefaultNuGetCacheDirectory();
 
-    /// <summary>The engine's own copies of a built-in package's assemblies, or null when the package is not one of
-    /// them (or the engine was built without it).</summary>
-    public static IReadOnlyList<string>? BuiltInAssemblies(string packageName)
+    public async Task<RestoredPackages> RestoreAsync(IReadOnlyCollection<PackageRequest> packages, IReadOnlyList<string> sources, CancellationToken cancellationToken)
     {
-        if (!BuiltIns.TryGetValue(packageName, out var names)) return null;
-        var paths = names.Select(name => Path.Combine(AppContext.BaseDirectory, name + ".dll")).ToList();
-        return paths.All(File.Exists) ? paths : null;
+        try
+        {
+            return await RestoreOnceAsync(packages, sources, cancellationToken).ConfigureAwait(true);
+        }
+        catch (NuGetRestoreException e) when (e.Message.Contains("NU1103", StringComparison.Ordinal) && packages.Any(p => p.Version is null))
+        {
+            // NU1103: a package given without a version has only prerelease versions. .NET Interactive takes the
+            // newest prerelease then, so a second restore floats those packages over prereleases too.
+            var floating = packages.Select(p => p.Version is null ? p with { Version = "*-*" } : p).ToList();
+            return await RestoreOnceAsync(floating, sources, cancellationToken).ConfigureAwait(true);
+        }
     }
 
-    public async Task<RestoredPackages> RestoreAsync(IReadOnlyCollection<PackageRequest> packages, IReadOnlyList<string> sources, CancellationToken cancellationToken)
+    private async Task<RestoredPackages> RestoreOnceAsync(IReadOnlyCollection<PackageRequest> packages, IReadOnlyList<string> sources, CancellationToken cancellationToken)
     {
         var framework = $"net{Environment.Version.Major}.{Environment.Version.Minor}";
         var project = ProjectText(packages, sources, framework);

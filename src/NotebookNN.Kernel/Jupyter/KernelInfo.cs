@@ -23,7 +23,7 @@ public static class KernelInfo
     }
 
     /// <summary>The C# language version cells are compiled with, e.g. "14.0".</summary>
-    public static string LanguageVersion => LanguageVersionFacts.MapSpecifiedToEffectiveVersion(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest).ToDisplayString();
+    public static string LanguageVersion => Engine.CSharpLanguage.DisplayVersion;
 
     /// <summary>The content of a kernel_info_reply.</summary>
     public static JsonObject ReplyContent() => new()

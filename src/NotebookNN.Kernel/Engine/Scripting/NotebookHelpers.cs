@@ -25,13 +25,6 @@ public static class NotebookHelpers
     }
 }
 
-/// <summary><c>x.Display()</c> as in .NET Interactive.</summary>
-public static class DisplayExtensions
-{
-    /// <summary>Shows <paramref name="value"/> as a display output of the running cell; see <see cref="NotebookHelpers.display"/>.</summary>
-    public static DisplayHandle Display(this object? value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
-}
-
 /// <summary>An output shown by <c>display(x)</c>, which later code (in this cell or a later one) can replace.</summary>
 public sealed class DisplayHandle
 {

@@ -1,0 +1,120 @@
+using Microsoft.CodeAnalysis.CSharp;
+using NotebookNN.Kernel.Engine;
+
+namespace NotebookNN.Kernel.Tests.Engine;
+
+/// <summary>What notebooks written for .NET Interactive expect of package references and of the C# version.</summary>
+public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFixture<EngineFixture>
+{
+    private readonly NotebookEngine _engine = fixture.Engine;
+
+    [Fact]
+    public async Task An_identifier_that_newer_csharp_makes_a_keyword_still_compiles()
+    {
+        var sink = await _engine.RunOkAsync("var union = new HashSet<int> { 1 };\nunion.UnionWith(new[] { 2, 3 });\nunion.Count");
+        Assert.Equal("3", sink.Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public void The_language_version_is_csharp_14_unless_chosen()
+    {
+        Assert.Equal(LanguageVersion.CSharp14, CSharpLanguage.Parse(null));
+        Assert.Equal(LanguageVersion.CSharp13, CSharpLanguage.Parse("13"));
+        Assert.Equal(LanguageVersion.Preview, CSharpLanguage.Parse("preview"));
+        var e = Assert.Throws<ArgumentException>(() => CSharpLanguage.Parse("fourteen"));
+        Assert.Equal("NNB_LANGVERSION='fourteen' is not a C# language version. Use a number such as 13 or 14, 'latest' or 'preview', or unset it for C# 14.0.", e.Message);
+    }
+
+    [Fact]
+    public async Task A_built_in_package_brings_its_dependencies()
+    {
+        using var engine = new NotebookEngine();
+        var sink = await engine.RunOkAsync("#r \"nuget: NotebookNN.Interactive\"\ntypeof(Plotly.NET.GenericChart).Assembly.GetName().Name");
+        Assert.Equal("Plotly.NET", sink.Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task The_formatting_package_without_a_version_is_the_engines_own()
+    {
+        using var engine = new NotebookEngine();
+        var sink = await engine.RunOkAsync("#r \"nuget: Microsoft.DotNet.Interactive.Formatting\"\ntypeof(Microsoft.DotNet.Interactive.Formatting.Formatter).Assembly.GetName().Name");
+        Assert.StartsWith("Installed Packages\n  - Microsoft.DotNet.Interactive.Formatting, 1.0.0-beta.26120.1 (from the engine)",
+            Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task Another_torchsharp_backend_maps_onto_the_one_the_engine_carries()
+    {
+        using var engine = new NotebookEngine();
+        var sink = await engine.RunOkAsync("#r \"nuget: TorchSharp-cuda-linux, 0.107.0\"\nTorchSharp.torch.ones(2).sum().item<float>()");
+        Assert.StartsWith("Installed Packages\n  - TorchSharp-cuda-linux, 0.107.0 (from the engine)",
+            Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"]);
+        Assert.Equal("2", sink.Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task A_package_the_engine_carries_in_a_newer_version_is_the_engines_copy()
+    {
+        using var engine = new NotebookEngine();
+        var sink = await engine.RunOkAsync("#r \"nuget: Microsoft.Bcl.AsyncInterfaces, 9.0.0\"\nAppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == \"Microsoft.Bcl.AsyncInterfaces\")");
+        Assert.Equal("Installed Packages\n  - Microsoft.Bcl.AsyncInterfaces, 10.0.0 (from the engine)", Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"]);
+        Assert.Equal("1", sink.Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task DisplayAs_shows_the_text_under_the_mime_type_it_names()
+    {
+        var sink = await _engine.RunOkAsync("\"<b>bold</b>\".DisplayAs(\"text/html\");");
+        var shown = Assert.IsType<DisplayOutput>(Assert.Single(sink.Outputs));
+        Assert.Equal("<b>bold</b>", shown.Data["text/html"]);
+    }
+
+    [Fact]
+    public async Task A_value_displayed_with_the_formatting_api_is_shown_and_its_update_sent()
+    {
+        // Formatting 1.0.0-beta.26120.1 raises the first display with one display id and returns a DisplayedValue with
+        // another, so its Update names an id no front end has seen (dotnet-interactive behaves the same); display(x)'s
+        // handle is the one whose Update replaces the output.
+        var sink = await _engine.RunOkAsync("var shown = 41.Display();\nshown.Update(42);");
+        var first = Assert.IsType<DisplayOutput>(sink.Outputs[0]);
+        var update = Assert.IsType<DisplayUpdateOutput>(sink.Outputs[1]);
+        Assert.Equal("41", first.Data["text/plain"]);
+        Assert.Equal("42", update.Data["text/plain"]);
+        Assert.True(FormatterDisplayRouting.Installed);
+    }
+
+    [Fact]
+    public async Task DisplayTable_shows_the_rows_as_a_table()
+    {
+        var sink = await _engine.RunOkAsync("new[] { new { Name = \"a\", Score = 1 }, new { Name = \"b\", Score = 2 } }.DisplayTable();");
+        var shown = Assert.IsType<DisplayOutput>(Assert.Single(sink.Outputs));
+        Assert.Contains(shown.Data.Values, text => text.Contains("Score", StringComparison.Ordinal) && text.Contains('b'));
+    }
+
+    [Fact]
+    public async Task A_windows_style_relative_path_references_the_assembly()
+    {
+        using var engine = new NotebookEngine();
+        var sink = await engine.RunOkAsync("#r \".\\NotebookNN.Kernel.Tests.dll\"\ntypeof(NotebookNN.Kernel.Tests.Engine.GreetingExtension).Name");
+        Assert.Equal("GreetingExtension", sink.Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task A_package_with_only_prerelease_versions_restores_without_a_version()
+    {
+        var cache = Directory.CreateTempSubdirectory("nnb-nuget-prerelease-");
+        try
+        {
+            using var engine = new NotebookEngine(new EngineOptions { NuGetCacheDirectory = cache.FullName });
+            var sink = await engine.RunOkAsync(
+                "#r \"nuget: Microsoft.DotNet.Interactive.Documents\"\ntypeof(Microsoft.DotNet.Interactive.Documents.InteractiveDocument).Name",
+                TimeSpan.FromMinutes(4));
+            Assert.StartsWith("Installed Packages\n  - Microsoft.DotNet.Interactive.Documents, 1.0.0-beta.", Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"]);
+            Assert.Equal("InteractiveDocument", sink.Result.Data["text/plain"]);
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
+}
