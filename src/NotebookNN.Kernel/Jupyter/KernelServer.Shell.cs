@@ -116,7 +116,9 @@ public sealed partial class KernelServer
                 continue;
             }
             PublishStatus("busy", message);
-            Reply(socket, message, "execute_reply", WithCount(new JsonObject { ["status"] = "aborted" }, _executionCount));
+            // No execution_count, as ipykernel: the cell never ran, so front ends show its prompt empty ("In [ ]:")
+            // rather than labelled with the failing cell's number.
+            Reply(socket, message, "execute_reply", new JsonObject { ["status"] = "aborted" });
             PublishStatus("idle", message);
         }
     }
