@@ -46,8 +46,9 @@ public sealed record ClearOutput(bool Wait) : CellOutput;
 /// <summary>The value of the cell's last expression.</summary>
 public sealed record ExecuteResultOutput(MimeBundle Data) : CellOutput;
 
-/// <summary>A compile error, a runtime exception, a timeout or an interrupt. The traceback lines are what a
-/// person reads (no ANSI colour codes).</summary>
+/// <summary>A compile error, a runtime exception, a timeout or an interrupt. <paramref name="EName"/> and
+/// <paramref name="EValue"/> are plain text; the traceback lines are what a person reads, with ANSI colour codes as
+/// ipykernel sends them (Jupyter front ends render them; <see cref="AnsiText.Strip"/> removes them).</summary>
 public sealed record ErrorOutput(string EName, string EValue, IReadOnlyList<string> Traceback) : CellOutput;
 
 /// <summary>Receives a cell's outputs in the order they happen. May be called from a thread other than the caller's.</summary>
