@@ -85,8 +85,10 @@ public interface ICellExecutor : IDisposable
     /// <summary>Completion items for <paramref name="code"/> at <paramref name="cursor"/> (a char offset), in the current session.</summary>
     Task<CompletionResult> CompleteAsync(string code, int cursor, CancellationToken cancellationToken = default);
 
-    /// <summary>Quick info (signature and documentation) for the symbol at <paramref name="cursor"/>, or null.</summary>
-    Task<string?> InspectAsync(string code, int cursor, CancellationToken cancellationToken = default);
+    /// <summary>Quick info for the symbol at <paramref name="cursor"/> (inside a call's parentheses: the method
+    /// called), or null. <paramref name="detailLevel"/> 0: signature and summary; 1: also the documented parameters,
+    /// return value, exceptions, remarks and the other overloads (Jupyter's inspect detail_level).</summary>
+    Task<string?> InspectAsync(string code, int cursor, int detailLevel = 0, CancellationToken cancellationToken = default);
 
     /// <summary>Whether <paramref name="code"/> is a complete submission, an incomplete one, or invalid.</summary>
     Task<CompletenessResult> IsCompleteAsync(string code, CancellationToken cancellationToken = default);
@@ -97,7 +99,9 @@ public interface ICellExecutor : IDisposable
 
 /// <param name="CursorStart">Start of the text the matches replace (char offset).</param>
 /// <param name="CursorEnd">End of the text the matches replace (char offset).</param>
-public sealed record CompletionResult(IReadOnlyList<string> Matches, int CursorStart, int CursorEnd);
+/// <param name="Kinds">Per match, its kind as IPython names them (function, class, module, keyword, property,
+/// instance, param, text); null when unknown.</param>
+public sealed record CompletionResult(IReadOnlyList<string> Matches, int CursorStart, int CursorEnd, IReadOnlyList<string>? Kinds = null);
 
 public enum Completeness { Complete, Incomplete, Invalid }
 

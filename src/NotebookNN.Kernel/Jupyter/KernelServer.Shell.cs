@@ -168,13 +168,27 @@ public sealed partial class KernelServer
         string code = String(content, "code");
         int cursor = CursorOffsets.CodePointsToUtf16(code, Int(content, "cursor_pos", code.Length));
         var result = _executor.CompleteAsync(code, cursor).GetAwaiter().GetResult();
+        int start = CursorOffsets.Utf16ToCodePoints(code, result.CursorStart);
+        int end = CursorOffsets.Utf16ToCodePoints(code, result.CursorEnd);
+        var metadata = new JsonObject();
+        if (result.Kinds is { } kinds)
+        {
+            // What ipykernel sends and JupyterLab reads for each item's kind (its icon): one entry per match.
+            metadata["_jupyter_types_experimental"] = new JsonArray(result.Matches.Select((match, i) => (JsonNode?)new JsonObject
+            {
+                ["start"] = start,
+                ["end"] = end,
+                ["text"] = match,
+                ["type"] = kinds[i],
+            }).ToArray());
+        }
         return new JsonObject
         {
             ["status"] = "ok",
             ["matches"] = new JsonArray(result.Matches.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray()),
-            ["cursor_start"] = CursorOffsets.Utf16ToCodePoints(code, result.CursorStart),
-            ["cursor_end"] = CursorOffsets.Utf16ToCodePoints(code, result.CursorEnd),
-            ["metadata"] = new JsonObject(),
+            ["cursor_start"] = start,
+            ["cursor_end"] = end,
+            ["metadata"] = metadata,
         };
     }
 
@@ -182,7 +196,9 @@ public sealed partial class KernelServer
     {
         string code = String(content, "code");
         int cursor = CursorOffsets.CodePointsToUtf16(code, Int(content, "cursor_pos", code.Length));
-        string? info = _executor.InspectAsync(code, cursor).GetAwaiter().GetResult();
+        // The protocol defines levels 0 and 1; a client asking for more gets the most there is.
+        int detailLevel = Math.Clamp(Int(content, "detail_level", 0), 0, 1);
+        string? info = _executor.InspectAsync(code, cursor, detailLevel).GetAwaiter().GetResult();
         return new JsonObject
         {
             ["status"] = "ok",
