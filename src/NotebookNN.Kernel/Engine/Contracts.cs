@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace NotebookNN.Kernel.Engine;
@@ -17,6 +18,28 @@ public sealed class MimeBundle : Dictionary<string, string>
     public static bool IsJsonMimeType(string mimeType) =>
         mimeType == "application/json" || mimeType.EndsWith("+json", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Throws <see cref="InvalidMimeBundleException"/> when a JSON MIME type holds text that is not JSON. The engine
+    /// calls this once, when a cell's output is made, so the cell that produced it fails with the reason and both
+    /// front ends (iopub, the notebook writer) can rely on the bundle.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var (mime, value) in this)
+        {
+            if (!IsJsonMimeType(mime))
+                continue;
+            try
+            {
+                using var _ = JsonDocument.Parse(value);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidMimeBundleException(mime, e.Message);
+            }
+        }
+    }
+
     /// <summary>The bundle as Jupyter's <c>data</c> object (JSON MIME types parsed, the rest as strings).</summary>
     public JsonObject ToJson()
     {
@@ -25,6 +48,15 @@ public sealed class MimeBundle : Dictionary<string, string>
             json[mime] = IsJsonMimeType(mime) ? JsonNode.Parse(value) : JsonValue.Create(value);
         return json;
     }
+}
+
+/// <summary>An output whose JSON MIME type (<c>application/json</c>, <c>*+json</c>) holds text that is not JSON.</summary>
+public sealed class InvalidMimeBundleException(string mimeType, string parseError)
+    : ArgumentException($"The output's {mimeType} representation is not valid JSON ({parseError}). A MIME type that is JSON "
+        + "(application/json or one ending in +json) must carry JSON text: serialize the value to JSON, or display it under a text MIME type such as text/plain.")
+{
+    /// <summary>The MIME type whose text is not JSON.</summary>
+    public string MimeType { get; } = mimeType;
 }
 
 /// <summary>Something a running cell produced, in the vocabulary of nbformat outputs and iopub messages.</summary>

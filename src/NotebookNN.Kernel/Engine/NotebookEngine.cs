@@ -242,17 +242,16 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         if (next.Exception is { } exception)
             return run.Fail(ErrorFormatting.RuntimeError(exception, CellOfSubmission));
         if (next.ReturnValue is not { } value) return true;
-        MimeBundle bundle;
         try
         {
-            bundle = MimeBundleBuilder.Build(value);
+            run.Channel.Write(new ExecuteResultOutput(MimeBundleBuilder.Build(value)));
         }
         catch (Exception e)
         {
-            // A formatter registered by the notebook or an extension failed: that is the notebook's error.
+            // A formatter registered by the notebook or an extension failed, or made invalid JSON for a JSON MIME
+            // type: that is the notebook's error.
             return run.Fail(ErrorFormatting.RuntimeError(e, CellOfSubmission));
         }
-        run.Channel.Write(new ExecuteResultOutput(bundle));
         return true;
     }
 

@@ -1,42 +1,122 @@
 using System.Text.Json.Nodes;
-using NetMQ;
-using NetMQ.Sockets;
 using NotebookNN.Kernel.Engine;
 
 namespace NotebookNN.Kernel.Jupyter;
 
-// The shell channel's requests. They run one at a time on the shell thread, as the protocol expects.
-public sealed partial class KernelServer
+/// <summary>
+/// What the kernel does with each shell and control request, apart from sockets: <see cref="KernelServer"/> decodes
+/// frames and hands messages here with the channel they came in on, and tests hand them in directly. Requests are
+/// served one at a time per channel, as the protocol expects; a handler that throws becomes an error reply.
+/// </summary>
+public sealed class KernelMessageHandler
 {
-    private void HandleShell(RouterSocket socket, JupyterMessage message)
+    /// <summary>The kernel session id stamped on every message this kernel sends.</summary>
+    public string Session { get; }
+
+    private readonly ICellExecutor _executor;
+    private readonly IMessagePublisher _iopub;
+    private readonly TextWriter _log;
+    private readonly Action _cancelInput;
+    private readonly Action _stop;
+    private readonly ExecutionHistory _history = new();
+    private int _executionCount;
+    // The execute_request whose code is running, read by the input provider on the engine's thread.
+    private volatile ExecuteContext? _running;
+
+    /// <param name="cancelInput">Ends a pending Console.ReadLine wait (interrupt).</param>
+    /// <param name="stop">Stops the kernel (shutdown_request); the process exits after the reply.</param>
+    public KernelMessageHandler(ICellExecutor executor, IMessagePublisher iopub, string session, TextWriter log, Action cancelInput, Action stop)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(iopub);
+        ArgumentException.ThrowIfNullOrWhiteSpace(session);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(cancelInput);
+        ArgumentNullException.ThrowIfNull(stop);
+        _executor = executor;
+        _iopub = iopub;
+        Session = session;
+        _log = log;
+        _cancelInput = cancelInput;
+        _stop = stop;
+    }
+
+    /// <summary>The execute_request running now and whether it allows stdin; null between cells.</summary>
+    public (JupyterMessage Request, bool AllowStdin)? Running => _running is { } running ? (running.Request, running.AllowStdin) : null;
+
+    /// <summary>Serves one shell request; a handler failure is answered as an error reply, never thrown.</summary>
+    public void HandleShell(IRequestChannel channel, JupyterMessage message) => Guarded(channel, message, ServeShell);
+
+    /// <summary>Serves one control request; a handler failure is answered as an error reply, never thrown.</summary>
+    public void HandleControl(IRequestChannel channel, JupyterMessage message) => Guarded(channel, message, ServeControl);
+
+    /// <summary>Runs a handler; a handler bug must not take the kernel down, so it becomes an error reply.</summary>
+    private void Guarded(IRequestChannel channel, JupyterMessage message, Action<IRequestChannel, JupyterMessage> handle)
+    {
+        try
+        {
+            handle(channel, message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.WriteLine($"[nnb kernel] {message.MessageType} failed: {e}");
+            Reply(channel, message, ReplyType(message.MessageType), ErrorContent(e.GetType().Name, e.Message, [e.ToString()]));
+            PublishStatus("idle", message);
+        }
+    }
+
+    private void ServeControl(IRequestChannel channel, JupyterMessage message)
+    {
+        PublishStatus("busy", message);
+        switch (message.MessageType)
+        {
+            case "interrupt_request":
+                _cancelInput();
+                _executor.Interrupt();
+                Reply(channel, message, "interrupt_reply", new JsonObject { ["status"] = "ok" });
+                break;
+            case "shutdown_request":
+                Shutdown(channel, message);
+                break;
+            case "kernel_info_request":
+                Reply(channel, message, "kernel_info_reply", KernelInfo.ReplyContent());
+                break;
+            default:
+                _log.WriteLine($"[nnb kernel] control: ignored unsupported message type '{message.MessageType}'");
+                break;
+        }
+        PublishStatus("idle", message);
+    }
+
+    private void ServeShell(IRequestChannel channel, JupyterMessage message)
     {
         PublishStatus("busy", message);
         switch (message.MessageType)
         {
             case "execute_request":
-                var queuedBeforeReply = Execute(socket, message);
+                var queuedBeforeReply = Execute(channel, message);
                 PublishStatus("idle", message);
                 if (queuedBeforeReply is not null)
-                    AbortQueuedExecutions(socket, queuedBeforeReply);
+                    AbortQueuedExecutions(channel, queuedBeforeReply);
                 return;
             case "kernel_info_request":
-                Reply(socket, message, "kernel_info_reply", KernelInfo.ReplyContent());
+                Reply(channel, message, "kernel_info_reply", KernelInfo.ReplyContent());
                 break;
             case "complete_request":
-                Reply(socket, message, "complete_reply", Complete(message.Content));
+                Reply(channel, message, "complete_reply", Complete(message.Content));
                 break;
             case "inspect_request":
-                Reply(socket, message, "inspect_reply", Inspect(message.Content));
+                Reply(channel, message, "inspect_reply", Inspect(message.Content));
                 break;
             case "is_complete_request":
-                Reply(socket, message, "is_complete_reply", IsComplete(message.Content));
+                Reply(channel, message, "is_complete_reply", IsComplete(message.Content));
                 break;
             case "history_request":
-                Reply(socket, message, "history_reply", History(message.Content));
+                Reply(channel, message, "history_reply", History(message.Content));
                 break;
             case "comm_info_request":
                 // No comm targets are registered, so there are no open comms to report.
-                Reply(socket, message, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
+                Reply(channel, message, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
                 break;
             case "comm_open":
                 RefuseComm(message);
@@ -46,7 +126,7 @@ public sealed partial class KernelServer
                 _log.WriteLine($"[nnb kernel] shell: {message.MessageType} for a comm this kernel never opened; ignored");
                 break;
             case "shutdown_request":
-                Shutdown(socket, message);
+                Shutdown(channel, message);
                 break;
             default:
                 _log.WriteLine($"[nnb kernel] shell: ignored unsupported message type '{message.MessageType}'");
@@ -57,13 +137,13 @@ public sealed partial class KernelServer
 
     /// <returns>When the cell failed (error, timeout or interrupt) with stop_on_error: the shell requests that were
     /// queued before its reply; otherwise null.</returns>
-    private List<JupyterMessage>? Execute(RouterSocket socket, JupyterMessage request)
+    private IReadOnlyList<JupyterMessage>? Execute(IRequestChannel channel, JupyterMessage request)
     {
         var content = request.Content;
         if (content["code"] is not JsonValue codeValue || !codeValue.TryGetValue(out string? code))
         {
-            var queuedBefore = Bool(content, "stop_on_error", true) ? TakeQueued(socket) : null;
-            Reply(socket, request, "execute_reply", WithCount(ErrorContent("InvalidRequest", "execute_request content lacks a string 'code'.", []), _executionCount));
+            var queuedBefore = Bool(content, "stop_on_error", true) ? channel.TakeQueued() : null;
+            Reply(channel, request, "execute_reply", WithCount(ErrorContent("InvalidRequest", "execute_request content lacks a string 'code'.", []), _executionCount));
             return queuedBefore;
         }
         bool silent = Bool(content, "silent", false);
@@ -75,9 +155,9 @@ public sealed partial class KernelServer
         }
         int count = _executionCount;
         if (!silent)
-            _iopub!.Publish(JupyterMessage.Create("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request, _session));
+            _iopub.Publish(JupyterMessage.Create("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, request, Session));
 
-        var sink = new IOPubOutputSink(_iopub!, request, _session, count, silent, _log);
+        var sink = new IOPubOutputSink(_iopub, request, Session, count, silent);
         _running = new ExecuteContext(request, Bool(content, "allow_stdin", true));
         CellResult result;
         try
@@ -96,8 +176,8 @@ public sealed partial class KernelServer
             : ErrorContent(result.Error.EName, result.Error.EValue, result.Error.Traceback);
         // Taken before the reply goes out: only requests queued while the cell ran are aborted, never one a
         // front end sends after it has seen this reply.
-        var queued = result.Status != CellStatus.Ok && Bool(content, "stop_on_error", true) ? TakeQueued(socket) : null;
-        Reply(socket, request, "execute_reply", WithCount(reply, count));
+        var queued = result.Status != CellStatus.Ok && Bool(content, "stop_on_error", true) ? channel.TakeQueued() : null;
+        Reply(channel, request, "execute_reply", WithCount(reply, count));
         return queued;
     }
 
@@ -106,62 +186,48 @@ public sealed partial class KernelServer
     /// state the failure left incomplete: each queued execute_request is answered "aborted" without running.
     /// Other queued requests are served normally.
     /// </summary>
-    private void AbortQueuedExecutions(RouterSocket socket, List<JupyterMessage> queued)
+    private void AbortQueuedExecutions(IRequestChannel channel, IReadOnlyList<JupyterMessage> queued)
     {
         foreach (var message in queued)
         {
             if (message.MessageType != "execute_request")
             {
-                Dispatch(socket, message, HandleShell);
+                HandleShell(channel, message);
                 continue;
             }
             PublishStatus("busy", message);
             // No execution_count, as ipykernel: the cell never ran, so front ends show its prompt empty ("In [ ]:")
             // rather than labelled with the failing cell's number.
-            Reply(socket, message, "execute_reply", new JsonObject { ["status"] = "aborted" });
+            Reply(channel, message, "execute_reply", new JsonObject { ["status"] = "aborted" });
             PublishStatus("idle", message);
         }
     }
 
-    /// <summary>
-    /// How long a failed cell's reply waits for requests still on their way. A front end's "run all" sends every
-    /// cell at once, but a cell that fails within milliseconds can finish before the next request has arrived; one
-    /// that arrives while the reply is held back was certainly sent before the front end saw the failure.
-    /// </summary>
-    private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(50);
-
-    /// <summary>The shell requests waiting on the socket now or arriving within <see cref="InFlightGrace"/>,
-    /// decoded; malformed ones are logged and dropped.</summary>
-    private List<JupyterMessage> TakeQueued(RouterSocket socket)
+    private void Shutdown(IRequestChannel channel, JupyterMessage message)
     {
-        var queued = new List<JupyterMessage>();
-        var frames = new List<byte[]>();
-        var deadline = DateTime.UtcNow + InFlightGrace;
-        TimeSpan Remaining() => deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
-        while (socket.TryReceiveMultipartBytes(Remaining(), ref frames))
-        {
-            if (_codec.TryDecode(frames, out var message, out var error))
-                queued.Add(message!);
-            else
-                _log.WriteLine($"[nnb kernel] dropped a message ({frames.Count} frames): {error}");
-        }
-        return queued;
+        bool restart = message.Content["restart"] is JsonValue value && value.TryGetValue(out bool r) && r;
+        Reply(channel, message, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
+        // The front end restarts a kernel by starting a new process after this one exits, so restart and plain
+        // shutdown both end the process; a fresh process is the reset engine state.
+        _stop();
     }
 
-    /// <summary>Runs a handler; a handler bug must not take the kernel down, so it becomes an error reply.</summary>
-    private void Dispatch(RouterSocket socket, JupyterMessage message, Action<RouterSocket, JupyterMessage> handle)
+    private void Reply(IRequestChannel channel, JupyterMessage request, string replyType, JsonObject content) =>
+        channel.Send(JupyterMessage.Create(replyType, content, request, Session));
+
+    private void PublishStatus(string state, JupyterMessage parent) =>
+        _iopub.Publish(JupyterMessage.Create("status", new JsonObject { ["execution_state"] = state }, parent, Session));
+
+    private static string ReplyType(string requestType) =>
+        requestType.EndsWith("_request", StringComparison.Ordinal) ? requestType[..^"_request".Length] + "_reply" : requestType + "_reply";
+
+    private static JsonObject ErrorContent(string ename, string evalue, IEnumerable<string> traceback) => new()
     {
-        try
-        {
-            handle(socket, message);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            _log.WriteLine($"[nnb kernel] {message.MessageType} failed: {e}");
-            Reply(socket, message, ReplyType(message.MessageType), ErrorContent(e.GetType().Name, e.Message, [e.ToString()]));
-            PublishStatus("idle", message);
-        }
-    }
+        ["status"] = "error",
+        ["ename"] = ename,
+        ["evalue"] = evalue,
+        ["traceback"] = new JsonArray(traceback.Select(line => (JsonNode?)JsonValue.Create(line)).ToArray()),
+    };
 
     private JsonObject Complete(JsonObject content)
     {
@@ -249,7 +315,7 @@ public sealed partial class KernelServer
         string target = String(message.Content, "target_name", "");
         _log.WriteLine($"[nnb kernel] shell: comm_open for target '{target}' refused: no comm targets are registered");
         if (message.Content["comm_id"] is JsonValue id && id.TryGetValue(out string? commId))
-            _iopub!.Publish(JupyterMessage.Create("comm_close", new JsonObject { ["comm_id"] = commId, ["data"] = new JsonObject() }, message, _session));
+            _iopub.Publish(JupyterMessage.Create("comm_close", new JsonObject { ["comm_id"] = commId, ["data"] = new JsonObject() }, message, Session));
     }
 
     private static JsonObject WithCount(JsonObject content, int count)
@@ -276,4 +342,6 @@ public sealed partial class KernelServer
             return s;
         return fallback ?? throw new ArgumentException($"The request's content lacks the string field '{name}'.");
     }
+
+    private sealed record ExecuteContext(JupyterMessage Request, bool AllowStdin);
 }
