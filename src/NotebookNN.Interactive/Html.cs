@@ -19,6 +19,35 @@ internal static class Html
     public static string Percent(double fraction) =>
         (fraction * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
+    /// <summary>Width of one character of the tables' monospace font (12 px), in CSS pixels, rounded up over the
+    /// fonts browsers pick for ui-monospace (DejaVu Sans Mono, Menlo, Consolas are 7.2-7.3 px).</summary>
+    public const double MonoCharWidth = 7.4;
+
+    /// <summary>A table cell's horizontal padding (6 px each side) plus a pixel of rounding.</summary>
+    public const double CellPadding = 13;
+
+    /// <summary>The width a table cell holding <paramref name="characters"/> monospace characters takes.</summary>
+    public static double CellWidth(int characters) => characters * MonoCharWidth + CellPadding;
+
+    /// <summary>
+    /// Which columns of the given <paramref name="widths"/> to show within <paramref name="budget"/>
+    /// pixels (after <paramref name="fixedWidth"/> for the other columns): all when they fit, else the first and
+    /// last columns with an ellipsis column between, as many as fit (at least one each side), as PyTorch keeps
+    /// edge items. Returns the indices shown and whether the ellipsis goes after position <c>Split</c>.
+    /// </summary>
+    public static (IReadOnlyList<int> Shown, int? Split) FitColumns(IReadOnlyList<double> widths, double fixedWidth, double budget)
+    {
+        int count = widths.Count;
+        if (fixedWidth + widths.Sum() <= budget) return (Enumerable.Range(0, count).ToArray(), null);
+        double ellipsis = CellWidth(1);
+        for (int edge = (count - 1) / 2; edge >= 1; edge--)
+        {
+            var shown = Enumerable.Range(0, edge).Concat(Enumerable.Range(count - edge, edge)).ToArray();
+            if (fixedWidth + ellipsis + shown.Sum(i => widths[i]) <= budget) return (shown, edge);
+        }
+        return (count >= 2 ? [0, count - 1] : [0], count >= 2 ? 1 : null);
+    }
+
     /// <summary>Shared look of NotebookNN outputs; class names are prefixed so they do not clash with a host's CSS.</summary>
     public const string Style = """
         <style>

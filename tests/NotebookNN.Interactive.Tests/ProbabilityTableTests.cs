@@ -45,7 +45,7 @@ public class ProbabilityTableTests
         Assert.Equal([1], table.Predicted(0));
         Assert.Equal([0], table.Predicted(1));
         string html = ProbabilityTableView.ToHtml(table);
-        Assert.True(html.IndexOf("<th>P(spam)</th>", StringComparison.Ordinal) < html.IndexOf("<th>P(not spam)</th>", StringComparison.Ordinal));
+        Assert.True(html.IndexOf("<th title=\"P(spam)\">spam</th>", StringComparison.Ordinal) < html.IndexOf("<th title=\"P(not spam)\">not spam</th>", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,7 +89,9 @@ public class ProbabilityTableTests
     {
         var table = ProbabilityTable.FromProbabilities(new[] { new[] { 2.5, -1.0, 0.1 } }, Animals);
         Assert.Contains(table.Warnings, w => w.Contains("2 values lie outside [0, 1]") && w.Contains("FromLogits"));
-        Assert.Contains("width:0px", ProbabilityTableView.ToHtml(table)); // the bar of -1 is clipped, not negative
+        // The bar of -1 is clipped to none, not negative, and that of 2.5 to a full cell.
+        Assert.Contains("<td class=\"nnb-p\" style=\"background:linear-gradient(90deg,#cddcf3 0%,transparent 0%)\">-1.000</td>", ProbabilityTableView.ToHtml(table));
+        Assert.Contains("<td class=\"nnb-p\" style=\"background:linear-gradient(90deg,#cddcf3 100%,transparent 100%)\">2.500</td>", ProbabilityTableView.ToHtml(table));
     }
 
     [Fact]
@@ -107,9 +109,9 @@ public class ProbabilityTableTests
     {
         var table = ProbabilityTable.FromProbabilities(new[] { new[] { 0.7, 0.2, 0.1 } }, Animals, trueLabels: [1], topK: 2);
         string html = ProbabilityTableView.ToHtml(table);
-        Assert.Contains("<span class=\"nnb-bar\" style=\"width:84px\"></span></span>0.700</td>", html);
+        Assert.Contains("<td class=\"nnb-p\" style=\"background:linear-gradient(90deg,#cddcf3 70%,transparent 70%)\">0.700</td>", html);
         Assert.Contains("<td class=\"nnb-predicted\">cat</td>", html);
-        Assert.Contains("<td class=\"nnb-topk\">cat 0.70, dog 0.20</td>", html);
+        Assert.Contains("<td class=\"nnb-topk\">cat 0.70<br>dog 0.20</td>", html);
         Assert.Contains("<td class=\"nnb-entropy\">0.802</td>", html);
         Assert.Contains("<td class=\"nnb-wrong\">dog ✗</td>", html);
         Assert.Contains("softmax: classes are mutually exclusive", html);

@@ -32,6 +32,7 @@ class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
     invalid_code_samples = ["}", "x = (1 + 2));", "class C { }}", "var x = ;", "int 5x = 1;"]
 
     code_generate_error = 'throw new InvalidOperationException("boom");'
+    # test_language_info below checks the CodeMirror mode; the base class only checks the name and extension.
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
         {"code": "\"abc\".ToUpper()", "result": "ABC"},
@@ -45,6 +46,21 @@ class NotebookNNKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "6 * ?"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "Math.Sqrt"
+
+    # test_pager stays skipped: it needs a cell whose execute_reply carries a "page" payload, which only IPython's
+    # `?`/`%page` syntax produces; C# has no such syntax, and help for a symbol is served by inspect_request
+    # (Shift+Tab), which test_inspect covers.
+
+    def test_language_info_names_the_csharp_codemirror_mode(self):
+        # Notebook 6's CodeMirror highlights C# keywords only under the MIME "text/x-csharp"; "clike" alone has none.
+        self.flush_channels()
+        msg_id = self.kc.kernel_info()
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(msg_id, reply["parent_header"]["msg_id"])
+        language_info = reply["content"]["language_info"]
+        self.assertEqual({"name": "text/x-csharp", "mime": "text/x-csharp"}, language_info["codemirror_mode"])
+        self.assertEqual("text/x-csharp", language_info["mimetype"])
+        self.assertEqual("csharp", language_info["pygments_lexer"])
 
 
 if __name__ == "__main__":

@@ -11,12 +11,16 @@ namespace NotebookNN.Interactive.Tensors;
 /// </summary>
 public static class TensorHtml
 {
-    /// <summary>The HTML fragment for <paramref name="tensor"/> under the current (or given) print options.</summary>
-    public static string Format(Tensor tensor, TensorPrintOptions? options = null)
+    /// <summary>The HTML fragment for <paramref name="tensor"/> under the current (or given) print options. Tables
+    /// wider than <paramref name="view"/>'s width (default <see cref="HtmlViewOptions.Current"/>) keep their first
+    /// and last columns with "…" between, as the text repr wraps at its line width.</summary>
+    public static string Format(Tensor tensor, TensorPrintOptions? options = null, HtmlViewOptions? view = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         options ??= TensorPrintOptions.Current;
         options.Validate();
+        view ??= HtmlViewOptions.Current;
+        view.Validate();
         var sb = new StringBuilder(Html.Style).Append("<div class=\"nnb-out nnb-tensor\">");
         AppendChips(sb, tensor);
         if (tensor.numel() == 0)
@@ -26,8 +30,8 @@ public static class TensorHtml
         if (TensorImage.IsImageShaped(tensor)) AppendPicture(sb, TensorImage.ToPicture(tensor));
         var sample = TensorSample.Take(tensor, tensor.numel() > options.Threshold, options.EdgeItems);
         var formatter = new ElementFormatter(sample, options);
-        if (sample.SampleShape.Length <= 2) AppendTable(sb, sample, formatter, 0);
-        else AppendSlices(sb, sample, formatter);
+        if (sample.SampleShape.Length <= 2) AppendTable(sb, sample, formatter, 0, view.Budget);
+        else AppendSlices(sb, sample, formatter, view.Budget);
         AppendStats(sb, TensorStats.Of(tensor));
         return sb.Append("</div>").ToString();
     }
@@ -55,8 +59,9 @@ public static class TensorHtml
     /// <summary>Small pictures are enlarged by a whole factor (drawn pixelated) so a 28x28 digit is readable.</summary>
     static int DisplayWidth(int width) => width * Math.Max(1, 160 / width);
 
-    /// <summary>The 0-2 trailing dimensions starting at flat position <paramref name="offset"/> as a table.</summary>
-    static void AppendTable(StringBuilder sb, TensorSample sample, ElementFormatter formatter, long offset)
+    /// <summary>The 0-2 trailing dimensions starting at flat position <paramref name="offset"/> as a table, its
+    /// columns cut to the first and last ones that fit <paramref name="budget"/> pixels.</summary>
+    static void AppendTable(StringBuilder sb, TensorSample sample, ElementFormatter formatter, long offset, double budget)
     {
         int dims = Math.Min(2, sample.SampleShape.Length);
         int first = sample.SampleShape.Length - dims;
@@ -68,25 +73,36 @@ public static class TensorHtml
         }
         int colDim = first + dims - 1;
         long cols = sample.SampleShape[colDim];
-        sb.Append("<thead><tr>").Append(dims == 2 ? "<th></th>" : "");
-        var columnLabels = AxisLabels(sample, colDim).ToList();
-        foreach (var label in columnLabels) sb.Append("<th>").Append(label).Append("</th>");
-        sb.Append("</tr></thead><tbody>");
+        string ColumnLabel(long c) => RealIndex(sample, colDim, c).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var widths = Enumerable.Range(0, (int)cols).Select(c => Html.CellWidth(Math.Max(formatter.Width, ColumnLabel(c).Length))).ToArray();
         var rowLabels = dims == 2 ? AxisLabels(sample, first).ToList() : [""];
+        double rowLabelWidth = dims == 2 ? Html.CellWidth(rowLabels.Max(l => l.Length)) : 0;
+        var (shown, split) = Html.FitColumns(widths, rowLabelWidth + (sample.Summarized[colDim] ? Html.CellWidth(1) : 0), budget);
+        // One ellipsis column: where the columns were cut to fit, else where the sample itself skipped columns.
+        int? ellipsis = split ?? (sample.Summarized[colDim] ? sample.EdgeItems : null);
+
+        sb.Append("<thead><tr>").Append(dims == 2 ? "<th></th>" : "");
+        for (int i = 0; i < shown.Count; i++)
+        {
+            if (i == ellipsis) sb.Append("<th>…</th>");
+            sb.Append("<th>").Append(ColumnLabel(shown[i])).Append("</th>");
+        }
+        sb.Append("</tr></thead><tbody>");
+        int cellsPerRow = shown.Count + (ellipsis is null ? 0 : 1);
         int r = 0;
         foreach (string rowLabel in rowLabels)
         {
             sb.Append("<tr>").Append(dims == 2 ? $"<th>{rowLabel}</th>" : "");
             if (rowLabel == "⋮")
             {
-                sb.Append(string.Concat(Enumerable.Repeat("<td>⋮</td>", columnLabels.Count)));
+                sb.Append(string.Concat(Enumerable.Repeat("<td>⋮</td>", cellsPerRow)));
                 sb.Append("</tr>");
                 continue;
             }
-            for (long c = 0; c < cols; c++)
+            for (int i = 0; i < shown.Count; i++)
             {
-                if (sample.Summarized[colDim] && c == sample.EdgeItems) sb.Append("<td>…</td>");
-                sb.Append("<td>").Append(Html.Escape(formatter.Format((int)(offset + r * cols + c)).Trim())).Append("</td>");
+                if (i == ellipsis) sb.Append("<td>…</td>");
+                sb.Append("<td>").Append(Html.Escape(formatter.Format((int)(offset + r * cols + shown[i])).Trim())).Append("</td>");
             }
             sb.Append("</tr>");
             r++;
@@ -108,7 +124,7 @@ public static class TensorHtml
         sample.Summarized[dim] && i >= sample.EdgeItems ? sample.Shape[dim] - 2L * sample.EdgeItems + i : i;
 
     /// <summary>Tensors of 3+ dimensions: one table per shown index of the leading dimensions, labelled [i, j, :, :].</summary>
-    static void AppendSlices(StringBuilder sb, TensorSample sample, ElementFormatter formatter)
+    static void AppendSlices(StringBuilder sb, TensorSample sample, ElementFormatter formatter, double budget)
     {
         int leading = sample.SampleShape.Length - 2;
         long sliceSize = sample.SampleShape[^1] * sample.SampleShape[^2];
@@ -127,7 +143,7 @@ public static class TensorHtml
             }
             sb.Append("<div class=\"nnb-slice\"><div class=\"nnb-slice-label\">[")
               .Append(string.Join(", ", index)).Append(", :, :]</div>");
-            AppendTable(sb, sample, formatter, s * sliceSize);
+            AppendTable(sb, sample, formatter, s * sliceSize, budget);
             sb.Append("</div>");
         }
         sb.Append("</div>");

@@ -72,8 +72,16 @@ internal sealed class CellOutputChannel
     }
 
     /// <summary>Queues an output after the console text written before it; false when the cell is over.</summary>
+    /// <exception cref="InvalidMimeBundleException">The output's data has invalid JSON under a JSON MIME type: thrown
+    /// to the code that displayed it, the one place outputs are checked.</exception>
     public bool Write(CellOutput output)
     {
+        switch (output)
+        {
+            case DisplayOutput display: display.Data.Validate(); break;
+            case DisplayUpdateOutput update: update.Data.Validate(); break;
+            case ExecuteResultOutput result: result.Data.Validate(); break;
+        }
         lock (_gate)
         {
             if (_closed) return false;

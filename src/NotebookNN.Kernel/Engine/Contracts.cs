@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace NotebookNN.Kernel.Engine;
@@ -17,6 +18,28 @@ public sealed class MimeBundle : Dictionary<string, string>
     public static bool IsJsonMimeType(string mimeType) =>
         mimeType == "application/json" || mimeType.EndsWith("+json", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Throws <see cref="InvalidMimeBundleException"/> when a JSON MIME type holds text that is not JSON. The engine
+    /// calls this once, when a cell's output is made, so the cell that produced it fails with the reason and both
+    /// front ends (iopub, the notebook writer) can rely on the bundle.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var (mime, value) in this)
+        {
+            if (!IsJsonMimeType(mime))
+                continue;
+            try
+            {
+                using var _ = JsonDocument.Parse(value);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidMimeBundleException(mime, e.Message);
+            }
+        }
+    }
+
     /// <summary>The bundle as Jupyter's <c>data</c> object (JSON MIME types parsed, the rest as strings).</summary>
     public JsonObject ToJson()
     {
@@ -25,6 +48,15 @@ public sealed class MimeBundle : Dictionary<string, string>
             json[mime] = IsJsonMimeType(mime) ? JsonNode.Parse(value) : JsonValue.Create(value);
         return json;
     }
+}
+
+/// <summary>An output whose JSON MIME type (<c>application/json</c>, <c>*+json</c>) holds text that is not JSON.</summary>
+public sealed class InvalidMimeBundleException(string mimeType, string parseError)
+    : ArgumentException($"The output's {mimeType} representation is not valid JSON ({parseError}). A MIME type that is JSON "
+        + "(application/json or one ending in +json) must carry JSON text: serialize the value to JSON, or display it under a text MIME type such as text/plain.")
+{
+    /// <summary>The MIME type whose text is not JSON.</summary>
+    public string MimeType { get; } = mimeType;
 }
 
 /// <summary>Something a running cell produced, in the vocabulary of nbformat outputs and iopub messages.</summary>
@@ -46,8 +78,9 @@ public sealed record ClearOutput(bool Wait) : CellOutput;
 /// <summary>The value of the cell's last expression.</summary>
 public sealed record ExecuteResultOutput(MimeBundle Data) : CellOutput;
 
-/// <summary>A compile error, a runtime exception, a timeout or an interrupt. The traceback lines are what a
-/// person reads (no ANSI colour codes).</summary>
+/// <summary>A compile error, a runtime exception, a timeout or an interrupt. <paramref name="EName"/> and
+/// <paramref name="EValue"/> are plain text; the traceback lines are what a person reads, with ANSI colour codes as
+/// ipykernel sends them (Jupyter front ends render them; <see cref="AnsiText.Strip"/> removes them).</summary>
 public sealed record ErrorOutput(string EName, string EValue, IReadOnlyList<string> Traceback) : CellOutput;
 
 /// <summary>Receives a cell's outputs in the order they happen. May be called from a thread other than the caller's.</summary>
@@ -84,8 +117,10 @@ public interface ICellExecutor : IDisposable
     /// <summary>Completion items for <paramref name="code"/> at <paramref name="cursor"/> (a char offset), in the current session.</summary>
     Task<CompletionResult> CompleteAsync(string code, int cursor, CancellationToken cancellationToken = default);
 
-    /// <summary>Quick info (signature and documentation) for the symbol at <paramref name="cursor"/>, or null.</summary>
-    Task<string?> InspectAsync(string code, int cursor, CancellationToken cancellationToken = default);
+    /// <summary>Quick info for the symbol at <paramref name="cursor"/> (inside a call's parentheses: the method
+    /// called), or null. <paramref name="detailLevel"/> 0: signature and summary; 1: also the documented parameters,
+    /// return value, exceptions, remarks and the other overloads (Jupyter's inspect detail_level).</summary>
+    Task<string?> InspectAsync(string code, int cursor, int detailLevel = 0, CancellationToken cancellationToken = default);
 
     /// <summary>Whether <paramref name="code"/> is a complete submission, an incomplete one, or invalid.</summary>
     Task<CompletenessResult> IsCompleteAsync(string code, CancellationToken cancellationToken = default);
@@ -96,7 +131,9 @@ public interface ICellExecutor : IDisposable
 
 /// <param name="CursorStart">Start of the text the matches replace (char offset).</param>
 /// <param name="CursorEnd">End of the text the matches replace (char offset).</param>
-public sealed record CompletionResult(IReadOnlyList<string> Matches, int CursorStart, int CursorEnd);
+/// <param name="Kinds">Per match, its kind as IPython names them (function, class, module, keyword, property,
+/// instance, param, text); null when unknown.</param>
+public sealed record CompletionResult(IReadOnlyList<string> Matches, int CursorStart, int CursorEnd, IReadOnlyList<string>? Kinds = null);
 
 public enum Completeness { Complete, Incomplete, Invalid }
 

@@ -6,7 +6,16 @@ using Microsoft.CodeAnalysis;
 
 namespace NotebookNN.Kernel.Engine;
 
-/// <summary>Turns compile diagnostics and exceptions into the error outputs a person reads.</summary>
+/// <summary>A cell the engine compiled: its number in the session and the code as compiled (directive lines blanked,
+/// so line numbers are the cell's).</summary>
+internal sealed record SubmittedCell(int Number, string Code);
+
+/// <summary>
+/// Turns compile diagnostics and exceptions into the error outputs a person reads. Tracebacks carry ANSI colour as
+/// ipykernel's do (front ends render it; <see cref="AnsiText.Strip"/> gives the plain text): the exception type and
+/// compiler errors in red, where it happened in green, and under each frame in a cell the line that failed,
+/// marked with an arrow as IPython marks it.
+/// </summary>
 internal static partial class ErrorFormatting
 {
     public const string CompilationErrorName = "CompilationError";
@@ -23,17 +32,36 @@ internal static partial class ErrorFormatting
         "System.Runtime.ControlledExecution",
     ];
 
-    /// <summary>"(line,col): error CSxxxx: message" per error, line and column 1-based inside the cell.</summary>
+    /// <summary>
+    /// "(line,col): error CSxxxx: message" per error, line and column 1-based inside the cell (the value, plain);
+    /// the traceback adds colour and, under each error, the cell's line with a caret under the column.
+    /// </summary>
     public static ErrorOutput CompilationError(IEnumerable<Diagnostic> diagnostics)
     {
-        var lines = diagnostics
+        var errors = diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .OrderBy(d => d.Location.SourceSpan.Start)
-            .Select(FormatDiagnostic)
-            .Distinct()
+            .DistinctBy(FormatDiagnostic)
             .ToList();
-        return new ErrorOutput(CompilationErrorName, string.Join('\n', lines), lines);
+        var traceback = new List<string>();
+        foreach (var diagnostic in errors)
+        {
+            var position = diagnostic.Location.GetLineSpan().StartLinePosition;
+            traceback.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{AnsiText.Green($"({position.Line + 1},{position.Character + 1})")}: {AnsiText.Red($"error {diagnostic.Id}")}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}"));
+            if (diagnostic.Location.SourceTree?.GetText().Lines is { } lines && position.Line < lines.Count)
+            {
+                var (marker, code) = MarkedLine(position.Line + 1, lines[position.Line].ToString());
+                traceback.Add(marker + code);
+                traceback.Add(new string(' ', AnsiText.Strip(marker).Length + Math.Min(position.Character, code.Length)) + AnsiText.Red("^"));
+            }
+        }
+        return new ErrorOutput(CompilationErrorName, string.Join('\n', errors.Select(FormatDiagnostic)), traceback);
     }
+
+    /// <summary>IPython's mark for the line that failed: a green arrow and the line number, then the line.</summary>
+    private static (string Marker, string Code) MarkedLine(int lineNumber, string code) =>
+        (AnsiText.Green("----> ") + AnsiText.Cyan(lineNumber.ToString(CultureInfo.InvariantCulture)) + " ", code.TrimEnd());
 
     public static string FormatDiagnostic(Diagnostic diagnostic)
     {
@@ -43,8 +71,8 @@ internal static partial class ErrorFormatting
     }
 
     /// <summary>An exception from user code: its type, message and the frames of user code.</summary>
-    /// <param name="cellOfSubmission">The cell number a submission class (<c>Submission#N</c>) was compiled from.</param>
-    public static ErrorOutput RuntimeError(Exception exception, Func<string, int?> cellOfSubmission)
+    /// <param name="cellOfSubmission">The cell a submission class (<c>Submission#N</c>) was compiled from.</param>
+    public static ErrorOutput RuntimeError(Exception exception, Func<string, SubmittedCell?> cellOfSubmission)
     {
         var traceback = new List<string> { Headline(exception) };
         traceback.AddRange(UserFrames(exception, cellOfSubmission));
@@ -53,9 +81,9 @@ internal static partial class ErrorFormatting
         return new ErrorOutput(exception.GetType().Name, exception.Message, traceback);
     }
 
-    private static string Headline(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+    private static string Headline(Exception exception) => $"{AnsiText.Red(exception.GetType().Name)}: {exception.Message}";
 
-    private static IEnumerable<string> UserFrames(Exception exception, Func<string, int?> cellOfSubmission)
+    private static IEnumerable<string> UserFrames(Exception exception, Func<string, SubmittedCell?> cellOfSubmission)
     {
         var frames = new StackTrace(exception, fNeedFileInfo: true).GetFrames();
         var described = frames
@@ -71,7 +99,12 @@ internal static partial class ErrorFormatting
         foreach (var (frame, method, outer) in kept)
         {
             if (IsSubmission(outer))
-                yield return SubmissionFrame(frame, method, cellOfSubmission(outer!.Name));
+            {
+                var cell = cellOfSubmission(outer!.Name);
+                yield return SubmissionFrame(frame, method, cell);
+                if (FailingLine(frame, cell) is { } marked)
+                    yield return marked;
+            }
             else if (!IsInternal(method))
                 yield return $"   at {OrdinaryMethodName(method)}{FileSuffix(frame)}";
         }
@@ -91,12 +124,25 @@ internal static partial class ErrorFormatting
         return InternalPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    private static string SubmissionFrame(StackFrame frame, MethodBase method, int? cell)
+    private static string SubmissionFrame(StackFrame frame, MethodBase method, SubmittedCell? cell)
     {
-        var where = cell is { } number ? $"cell {number.ToString(CultureInfo.InvariantCulture)}" : "an earlier cell";
+        var where = cell is { } known ? $"cell {known.Number.ToString(CultureInfo.InvariantCulture)}" : "an earlier cell";
         var line = frame.GetFileLineNumber();
         var lineText = line > 0 ? $", line {line.ToString(CultureInfo.InvariantCulture)}" : "";
-        return $"   at {UserMemberName(method)} in {where}{lineText}";
+        return $"   at {UserMemberName(method)} in {AnsiText.Green(where + lineText)}";
+    }
+
+    /// <summary>The cell's line the frame stopped at, marked; null when the line is unknown or blank.</summary>
+    private static string? FailingLine(StackFrame frame, SubmittedCell? cell)
+    {
+        var line = frame.GetFileLineNumber();
+        if (cell is null || line <= 0)
+            return null;
+        var lines = cell.Code.Split('\n');
+        if (line > lines.Length || lines[line - 1].Trim().Length == 0)
+            return null;
+        var (marker, code) = MarkedLine(line, lines[line - 1]);
+        return "   " + marker + code;
     }
 
     /// <summary>The name a person wrote for the code of a frame: a method, a lambda in it, or the cell's top level.</summary>

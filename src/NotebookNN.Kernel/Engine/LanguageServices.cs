@@ -1,10 +1,15 @@
 using System.Runtime.CompilerServices;
+using System.Xml;
+using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Completion;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FindSymbols;
 using Microsoft.CodeAnalysis.Host.Mef;
 using Microsoft.CodeAnalysis.QuickInfo;
 using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Tags;
 using Microsoft.CodeAnalysis.Text;
 
 namespace NotebookNN.Kernel.Engine;
@@ -54,31 +59,176 @@ internal sealed class LanguageServices : IDisposable
 
         var span = list.Span;
         var prefix = span.Start <= cursor ? code[span.Start..cursor] : "";
-        var matches = list.ItemsList
-            .Where(item => item.FilterText.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(item => item.Properties.TryGetValue("InsertionText", out var insertion) && !string.IsNullOrEmpty(insertion) ? insertion : item.DisplayText)
-            .Distinct(StringComparer.Ordinal)
-            .OrderBy(text => text.StartsWith(prefix, StringComparison.Ordinal) ? 0 : 1)
-            .ThenBy(text => text, StringComparer.OrdinalIgnoreCase)
+        var items = list.ItemsList
+            .Where(item => item.FilterText.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && !IsNoise(item))
+            .Select(item => (Text: item.Properties.TryGetValue("InsertionText", out var insertion) && !string.IsNullOrEmpty(insertion) ? insertion : item.DisplayText,
+                Kind: KindOf(item)))
+            .DistinctBy(item => item.Text, StringComparer.Ordinal)
+            .OrderBy(item => item.Text.StartsWith(prefix, StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(item => item.Text, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        return new CompletionResult(matches, span.Start, Math.Max(span.End, cursor));
+        return new CompletionResult(items.Select(i => i.Text).ToList(), span.Start, Math.Max(span.End, cursor), items.Select(i => i.Kind).ToList());
     }
 
-    public async Task<string?> InspectAsync(Document document, int cursor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Items a Jupyter front end can only insert as their bare text, which is wrong: snippets (after <c>xs.</c>
+    /// Roslyn offers the postfix templates <c>for</c>, <c>foreach</c>, <c>forr</c>, which only an editor that
+    /// expands templates can use) and indexers (listed as <c>this</c>, which cannot follow a dot).
+    /// </summary>
+    private static bool IsNoise(CompletionItem item) =>
+        item.Tags.Contains(WellKnownTags.Snippet) || item.Properties.TryGetValue("Kind", out var kind) && kind == "Indexer";
+
+    /// <summary>
+    /// The kind of a completion in the vocabulary IPython (jedi) uses in <c>_jupyter_types_experimental</c>, which
+    /// JupyterLab shows as the item's icon: function, class, module, keyword, property, instance, param.
+    /// </summary>
+    private static string KindOf(CompletionItem item)
+    {
+        foreach (var tag in item.Tags)
+        {
+            switch (tag)
+            {
+                case WellKnownTags.Method or WellKnownTags.ExtensionMethod: return "function";
+                case WellKnownTags.Class or WellKnownTags.Structure or WellKnownTags.Interface or WellKnownTags.Enum
+                    or WellKnownTags.Delegate or WellKnownTags.TypeParameter or "Record" or "RecordStruct": return "class";
+                case WellKnownTags.Namespace: return "module";
+                case WellKnownTags.Keyword: return "keyword";
+                case WellKnownTags.Property or WellKnownTags.Event: return "property";
+                case WellKnownTags.Parameter: return "param";
+                case WellKnownTags.Local or WellKnownTags.Field or WellKnownTags.Constant or WellKnownTags.EnumMember
+                    or WellKnownTags.RangeVariable: return "instance";
+            }
+        }
+        return "text";
+    }
+
+    /// <summary>
+    /// What Shift+Tab shows. Inside a call's parentheses that is the method being called (as IPython describes the
+    /// function whose arguments the cursor is in), otherwise the symbol at the cursor. Detail level 0: its signature
+    /// and summary; level 1 adds the parameters, return value, exceptions and remarks of its documentation, and the
+    /// other overloads.
+    /// </summary>
+    public async Task<string?> InspectAsync(Document document, int cursor, int detailLevel, CancellationToken cancellationToken)
     {
         var service = QuickInfoService.GetService(document);
         if (service is null) return null;
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var callee = root is null ? null : CalleePosition(root, cursor);
         // Front ends send the cursor just after the word; quick info wants a position inside it.
-        foreach (var position in new[] { cursor, cursor - 1 }.Where(p => p >= 0).Distinct())
+        var positions = callee is { } inCall ? [inCall] : new[] { cursor, cursor - 1 }.Where(p => p >= 0).Distinct();
+        foreach (var position in positions)
         {
             var info = await service.GetQuickInfoAsync(document, position, cancellationToken).ConfigureAwait(false);
             if (info is null || info.Sections.Length == 0) continue;
             var text = string.Join("\n", info.Sections
                 .Select(section => string.Concat(section.TaggedParts.Select(part => part.Text)).Trim())
                 .Where(section => section.Length > 0));
-            if (text.Length > 0) return text;
+            if (text.Length == 0) continue;
+            if (detailLevel >= 1 && await DetailsAsync(document, position, cancellationToken).ConfigureAwait(false) is { Length: > 0 } details)
+                text += "\n\n" + details;
+            return text;
         }
         return null;
+    }
+
+    /// <summary>The start of the name of the method (or type, for <c>new T(</c>) whose argument list holds the cursor.</summary>
+    private static int? CalleePosition(SyntaxNode root, int cursor)
+    {
+        var token = root.FindToken(Math.Max(0, Math.Min(cursor, root.FullSpan.End - 1)));
+        foreach (var list in token.Parent?.AncestorsAndSelf().OfType<ArgumentListSyntax>() ?? [])
+        {
+            var inside = list.OpenParenToken.Span.End <= cursor && (list.CloseParenToken.IsMissing || cursor <= list.CloseParenToken.SpanStart);
+            if (!inside) continue;
+            SyntaxNode? callee = list.Parent switch
+            {
+                InvocationExpressionSyntax invocation => invocation.Expression switch
+                {
+                    MemberAccessExpressionSyntax member => member.Name,
+                    var expression => expression,
+                },
+                ObjectCreationExpressionSyntax creation => creation.Type,
+                _ => null,
+            };
+            if (callee is not null) return callee.Span.Start;
+        }
+        return null;
+    }
+
+    /// <summary>Level-1 inspect text: the documentation's parameters, returns, exceptions and remarks, and the
+    /// other overloads of a method.</summary>
+    private static async Task<string> DetailsAsync(Document document, int position, CancellationToken cancellationToken)
+    {
+        var symbol = await SymbolFinder.FindSymbolAtPositionAsync(document, position, cancellationToken).ConfigureAwait(false);
+        if (symbol is null) return "";
+        var sections = new List<string>();
+        if (DocumentationSections(symbol.GetDocumentationCommentXml(cancellationToken: cancellationToken)) is { Length: > 0 } documented)
+            sections.Add(documented);
+        if (symbol is IMethodSymbol method && method.ContainingType is { } type)
+        {
+            var overloads = type.GetMembers(method.Name).OfType<IMethodSymbol>()
+                .Where(other => !SymbolEqualityComparer.Default.Equals(other.OriginalDefinition, method.OriginalDefinition))
+                .Select(other => "  " + other.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat))
+                .ToList();
+            if (overloads.Count > 0)
+                sections.Add("Other overloads:\n" + string.Join("\n", overloads));
+        }
+        return string.Join("\n\n", sections);
+    }
+
+    private static string DocumentationSections(string? xml)
+    {
+        if (string.IsNullOrWhiteSpace(xml)) return "";
+        XElement member;
+        try
+        {
+            member = XElement.Parse(xml);
+        }
+        catch (XmlException)
+        {
+            // Malformed documentation in a referenced package: show none rather than fail the request.
+            return "";
+        }
+        var lines = new List<string>();
+        void Section(string title, IEnumerable<string> entries)
+        {
+            var list = entries.Where(entry => entry.Length > 0).ToList();
+            if (list.Count == 0) return;
+            lines.Add(title + ":");
+            lines.AddRange(list.Select(entry => "  " + entry));
+        }
+        Section("Parameters", member.Elements("param").Select(p => $"{(string?)p.Attribute("name")}: {DocText(p)}"));
+        Section("Type parameters", member.Elements("typeparam").Select(p => $"{(string?)p.Attribute("name")}: {DocText(p)}"));
+        Section("Returns", member.Elements("returns").Select(DocText));
+        Section("Exceptions", member.Elements("exception").Select(e => $"{CrefName((string?)e.Attribute("cref"))}: {DocText(e)}"));
+        Section("Remarks", member.Elements("remarks").Select(DocText));
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>The text of a documentation element, with <c>see</c>/<c>paramref</c> references by name and
+    /// whitespace collapsed.</summary>
+    private static string DocText(XElement element)
+    {
+        var text = string.Concat(element.Nodes().Select(node => node switch
+        {
+            XText t => t.Value,
+            XElement e when e.Attribute("cref") is { } cref => CrefName(cref.Value),
+            XElement e when e.Attribute("langword") is { } word => word.Value,
+            XElement e when e.Attribute("name") is { } name => name.Value,
+            XElement e => e.Value,
+            _ => "",
+        }));
+        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    // "T:System.ArgumentException" -> "ArgumentException", "M:System.Math.Sqrt(System.Double)" -> "Math.Sqrt".
+    private static string CrefName(string? cref)
+    {
+        if (string.IsNullOrEmpty(cref)) return "";
+        var name = cref.Length > 2 && cref[1] == ':' ? cref[2..] : cref;
+        var paren = name.IndexOf('(');
+        if (paren >= 0) name = name[..paren];
+        var parts = name.Split('.');
+        return cref.StartsWith("T:", StringComparison.Ordinal) || parts.Length < 2 ? parts[^1] : $"{parts[^2]}.{parts[^1]}";
     }
 
     /// <summary>

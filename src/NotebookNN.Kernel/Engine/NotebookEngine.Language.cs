@@ -14,11 +14,13 @@ public sealed partial class NotebookEngine
     }
 
     /// <inheritdoc />
-    public async Task<string?> InspectAsync(string code, int cursor, CancellationToken cancellationToken = default)
+    public async Task<string?> InspectAsync(string code, int cursor, int detailLevel = 0, CancellationToken cancellationToken = default)
     {
         ValidateCursor(code, cursor);
+        if (detailLevel is not (0 or 1))
+            throw new ArgumentOutOfRangeException(nameof(detailLevel), detailLevel, "The inspect detail level must be 0 (signature and summary) or 1 (also parameters, returns, exceptions, remarks and overloads).");
         var document = await DocumentForAsync(code).ConfigureAwait(false);
-        return await _languageServices.Value.InspectAsync(document, cursor, cancellationToken).ConfigureAwait(false);
+        return await _languageServices.Value.InspectAsync(document, cursor, detailLevel, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -43,7 +45,7 @@ public sealed partial class NotebookEngine
         {
             var document = _languageServices.Value.DocumentFor(state, CurrentScriptOptions, probe);
             await _languageServices.Value.CompleteAsync(document, probe, probe.Length, CancellationToken.None).ConfigureAwait(false);
-            await _languageServices.Value.InspectAsync(document, 2, CancellationToken.None).ConfigureAwait(false);
+            await _languageServices.Value.InspectAsync(document, 2, 0, CancellationToken.None).ConfigureAwait(false);
         });
         // A failure here would show again, with its cause, on the first real request; observe it so it is not
         // reported as an unobserved task exception.

@@ -39,7 +39,7 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     private readonly string _workingDirectory;
     private readonly SemaphoreSlim _oneCellAtATime = new(1, 1);
     private readonly Task<ScriptState<object>> _initialState;
-    private readonly Dictionary<string, int> _cellOfSubmission = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SubmittedCell> _cellOfSubmission = new(StringComparer.Ordinal);
     private readonly object _magicGate = new();
     private readonly List<MagicCommand> _magics = [];
     private readonly HashSet<Type> _loadedExtensions = [];
@@ -164,10 +164,11 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         var message = status == CellStatus.TimedOut
             ? $"The cell ran longer than its {FormatSeconds(timeout ?? TimeSpan.Zero)} limit and was stopped. Variables defined before this cell are kept."
             : "The cell was interrupted. Variables defined before this cell are kept.";
-        var traceback = new List<string> { (status == CellStatus.TimedOut ? "TimeoutError: " : "Interrupted: ") + message };
+        var name = status == CellStatus.TimedOut ? "TimeoutError" : "Interrupted";
+        var traceback = new List<string> { $"{AnsiText.Red(name)}: {message}" };
         if (abandoned)
             traceback.Add("The cell's thread did not stop in time (it is probably inside native code); it is left to finish in the background.");
-        return new ErrorOutput(status == CellStatus.TimedOut ? "TimeoutError" : "Interrupted", message, traceback);
+        return new ErrorOutput(name, message, traceback);
     }
 
     private static string FormatSeconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
@@ -242,17 +243,16 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         if (next.Exception is { } exception)
             return run.Fail(ErrorFormatting.RuntimeError(exception, CellOfSubmission));
         if (next.ReturnValue is not { } value) return true;
-        MimeBundle bundle;
         try
         {
-            bundle = MimeBundleBuilder.Build(value);
+            run.Channel.Write(new ExecuteResultOutput(MimeBundleBuilder.Build(value)));
         }
         catch (Exception e)
         {
-            // A formatter registered by the notebook or an extension failed: that is the notebook's error.
+            // A formatter registered by the notebook or an extension failed, or made invalid JSON for a JSON MIME
+            // type: that is the notebook's error.
             return run.Fail(ErrorFormatting.RuntimeError(e, CellOfSubmission));
         }
-        run.Channel.Write(new ExecuteResultOutput(bundle));
         return true;
     }
 
@@ -287,10 +287,10 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     {
         var name = script.GetCompilation().ScriptClass?.MetadataName;
         if (name is null) return;
-        lock (_cellOfSubmission) _cellOfSubmission[name] = cellNumber;
+        lock (_cellOfSubmission) _cellOfSubmission[name] = new SubmittedCell(cellNumber, script.Code);
     }
 
-    private int? CellOfSubmission(string submissionTypeName)
+    private SubmittedCell? CellOfSubmission(string submissionTypeName)
     {
         lock (_cellOfSubmission)
             return _cellOfSubmission.TryGetValue(submissionTypeName, out var cell) ? cell : null;

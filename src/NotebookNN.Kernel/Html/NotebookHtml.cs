@@ -121,7 +121,7 @@ public static partial class NotebookHtml
         StreamNotebookOutput s => $"<pre class=\"output stream {Escape(s.Name)}\">{Escape(s.Text)}</pre>",
         DisplayDataNotebookOutput d => $"<div class=\"output display\">{RenderData(d.Data, ref needsPlotly)}</div>",
         ExecuteResultNotebookOutput r => $"<div class=\"output result\">{RenderData(r.Data, ref needsPlotly)}</div>",
-        ErrorNotebookOutput e => $"<pre class=\"output error\">{Escape(ErrorText(e))}</pre>",
+        ErrorNotebookOutput e => $"<pre class=\"output error\">{AnsiToHtml(ErrorText(e))}</pre>",
         _ => "",
     };
 
@@ -152,10 +152,35 @@ public static partial class NotebookHtml
         }
     }
 
-    private static string ErrorText(ErrorNotebookOutput error)
+    private static string ErrorText(ErrorNotebookOutput error) =>
+        error.Traceback.Count > 0 ? string.Join("\n", error.Traceback) : $"{error.EName}: {error.EValue}";
+
+    /// <summary>The classic terminal palette of Jupyter's own stylesheet, by SGR foreground code.</summary>
+    private static readonly Dictionary<int, string> AnsiColours = new()
     {
-        var traceback = error.Traceback.Count > 0 ? string.Join("\n", error.Traceback) : $"{error.EName}: {error.EValue}";
-        return Ansi().Replace(traceback, "");
+        [30] = "#3e424d", [31] = "#e75c58", [32] = "#00a250", [33] = "#ddb62b",
+        [34] = "#208ffb", [35] = "#d160c4", [36] = "#60c6c8", [37] = "#c5c1b4",
+    };
+
+    /// <summary>Text with ANSI colour codes (a traceback), escaped, its colours as spans as Jupyter shows them.</summary>
+    public static string AnsiToHtml(string text)
+    {
+        var html = new StringBuilder(text.Length + 64);
+        foreach (var segment in AnsiText.Segments(text))
+        {
+            if (segment.Colour is null && !segment.Bold)
+            {
+                html.Append(Escape(segment.Text));
+                continue;
+            }
+            html.Append("<span style=\"");
+            if (segment.Colour is { } colour)
+                html.Append("color:").Append(AnsiColours[colour]).Append(';');
+            if (segment.Bold)
+                html.Append("font-weight:bold;");
+            html.Append("\">").Append(Escape(segment.Text)).Append("</span>");
+        }
+        return html.ToString();
     }
 
     private static string PrettyJson(string json)
@@ -196,9 +221,6 @@ public static partial class NotebookHtml
     [GeneratedRegex("src=\"attachment:(?<name>[^\"]+)\"")]
     private static partial Regex AttachmentReference();
 
-    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
-    private static partial Regex Ansi();
-
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
@@ -215,7 +237,7 @@ public static partial class NotebookHtml
         .outputs{margin-left:5rem;overflow-x:auto}
         .output{margin:0.25rem 0;padding:0.25rem 0.5rem}
         .output.stderr{background:#fff8c5}
-        .output.error{background:#ffebe9;color:#82071e;white-space:pre-wrap}
+        .output.error{background:#ffebe9;color:#24292f;white-space:pre-wrap}
         table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:0.2rem 0.5rem}
         img{max-width:100%}
         """;

@@ -10,7 +10,7 @@ namespace NotebookNN.Kernel.Jupyter;
 /// engine runs user code on, but a ZeroMQ socket must be used by one thread only, so every message is queued
 /// and one thread owns the publisher socket and sends them in order.
 /// </summary>
-public sealed class IOPubChannel : IDisposable
+public sealed class IOPubChannel : IMessagePublisher, IDisposable
 {
     private readonly BlockingCollection<JupyterMessage> _queue = new();
     private readonly WireCodec _codec;

@@ -9,24 +9,21 @@ namespace NotebookNN.Kernel.Jupyter;
 /// </summary>
 public sealed class IOPubOutputSink : ICellOutputSink
 {
-    private readonly IOPubChannel _iopub;
+    private readonly IMessagePublisher _iopub;
     private readonly JupyterMessage _parent;
     private readonly string _session;
     private readonly int _executionCount;
     private readonly bool _silent;
-    private readonly TextWriter _log;
 
-    public IOPubOutputSink(IOPubChannel iopub, JupyterMessage parent, string session, int executionCount, bool silent, TextWriter log)
+    public IOPubOutputSink(IMessagePublisher iopub, JupyterMessage parent, string session, int executionCount, bool silent)
     {
         ArgumentNullException.ThrowIfNull(iopub);
         ArgumentNullException.ThrowIfNull(parent);
-        ArgumentNullException.ThrowIfNull(log);
         _iopub = iopub;
         _parent = parent;
         _session = session;
         _executionCount = executionCount;
         _silent = silent;
-        _log = log;
     }
 
     /// <summary>The text/plain representation of the cell's result, once it produced one.</summary>
@@ -40,11 +37,10 @@ public sealed class IOPubOutputSink : ICellOutputSink
         if (_silent)
             return;
         var (type, content) = ToMessage(output);
-        if (type is not null)
-            _iopub.Publish(JupyterMessage.Create(type, content, _parent, _session));
+        _iopub.Publish(JupyterMessage.Create(type, content, _parent, _session));
     }
 
-    private (string? Type, JsonObject Content) ToMessage(CellOutput output) => output switch
+    private (string Type, JsonObject Content) ToMessage(CellOutput output) => output switch
     {
         StreamOutput s => ("stream", new JsonObject { ["name"] = s.Name, ["text"] = s.Text }),
         DisplayOutput d => ("display_data", WithTransient(DataContent(d.Data), d.DisplayId)),
@@ -57,33 +53,13 @@ public sealed class IOPubOutputSink : ICellOutputSink
             ["evalue"] = e.EValue,
             ["traceback"] = new JsonArray(e.Traceback.Select(line => (JsonNode?)JsonValue.Create(line)).ToArray()),
         }),
-        _ => Unknown(output),
+        _ => throw new ArgumentException($"No iopub message is defined for the output kind {output.GetType().Name}.", nameof(output)),
     };
 
-    private (string?, JsonObject) Unknown(CellOutput output)
-    {
-        _log.WriteLine($"[nnb kernel] no iopub message for output kind {output.GetType().Name}; dropped");
-        return (null, new JsonObject());
-    }
-
-    private JsonObject DataContent(MimeBundle bundle)
-    {
-        JsonObject data;
-        try
-        {
-            data = bundle.ToJson();
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            // A formatter produced invalid JSON for a JSON MIME type: keep the other representations.
-            _log.WriteLine($"[nnb kernel] a JSON MIME type held invalid JSON ({e.Message}); sent without it");
-            data = new JsonObject();
-            foreach (var (mime, value) in bundle)
-                if (!MimeBundle.IsJsonMimeType(mime))
-                    data[mime] = value;
-        }
-        return new JsonObject { ["data"] = data, ["metadata"] = new JsonObject() };
-    }
+    // The engine rejected invalid JSON under a JSON MIME type when the output was made (MimeBundle.Validate), so
+    // this conversion cannot fail on it.
+    private static JsonObject DataContent(MimeBundle bundle) =>
+        new() { ["data"] = bundle.ToJson(), ["metadata"] = new JsonObject() };
 
     private static JsonObject WithTransient(JsonObject content, string? displayId)
     {

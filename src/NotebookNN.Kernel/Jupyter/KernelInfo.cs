@@ -22,6 +22,9 @@ public static class KernelInfo
         }
     }
 
+    /// <summary>The MIME type CodeMirror knows C# by (clike mode with C#'s keyword list).</summary>
+    public const string CodeMirrorMime = "text/x-csharp";
+
     /// <summary>The C# language version cells are compiled with, e.g. "14.0".</summary>
     public static string LanguageVersion => Engine.CSharpLanguage.DisplayVersion;
 
@@ -36,10 +39,13 @@ public static class KernelInfo
         {
             ["name"] = "C#",
             ["version"] = LanguageVersion,
-            ["mimetype"] = "text/x-csharp",
+            ["mimetype"] = CodeMirrorMime,
             ["file_extension"] = ".cs",
             ["pygments_lexer"] = "csharp",
-            ["codemirror_mode"] = new JsonObject { ["name"] = "clike", ["mime"] = "text/x-csharp" },
+            // Named by its MIME type: CodeMirror 5 (Notebook 6) resolves "text/x-csharp" to the clike mode with C#'s
+            // keywords, types and literals, while the bare mode name "clike" has no keyword list, so nothing is
+            // highlighted. The mime field is what JupyterLab's mode lookup falls back to.
+            ["codemirror_mode"] = new JsonObject { ["name"] = CodeMirrorMime, ["mime"] = CodeMirrorMime },
         },
         ["banner"] = $"NotebookNN C# kernel {ImplementationVersion} (C# {LanguageVersion}, .NET {Environment.Version.ToString()})",
         ["debugger"] = false,

@@ -9,26 +9,31 @@ namespace NotebookNN.Kernel.Jupyter;
 /// A Jupyter kernel (messaging protocol 5.3) serving one <see cref="ICellExecutor"/> over ZeroMQ: shell and
 /// control (routers, each on its own thread so interrupt and shutdown are answered while a cell runs), iopub
 /// (publisher), stdin (router) and heartbeat (echo). Every incoming message is authenticated; anything that
-/// fails is logged and dropped, and the kernel keeps serving.
+/// fails is logged and dropped, and the kernel keeps serving. What each request does is
+/// <see cref="KernelMessageHandler"/>'s job; this class only owns the sockets.
 /// </summary>
-public sealed partial class KernelServer : IDisposable
+public sealed class KernelServer : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ThreadExitWait = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a failed cell's reply waits for requests still on their way. A front end's "run all" sends every
+    /// cell at once, but a cell that fails within milliseconds can finish before the next request has arrived; one
+    /// that arrives while the reply is held back was certainly sent before the front end saw the failure.
+    /// </summary>
+    private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(50);
 
     private readonly ConnectionInfo _connection;
     private readonly ICellExecutor _executor;
     private readonly TextWriter _log;
     private readonly WireCodec _codec;
     private readonly string _session = Guid.NewGuid().ToString("N");
-    private readonly ExecutionHistory _history = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ManualResetEventSlim _stopped = new();
     private IOPubChannel? _iopub;
     private StdinChannel? _stdin;
-    private int _executionCount;
-    // The execute_request whose code is running, read by the input provider on the engine's thread.
-    private volatile ExecuteContext? _running;
+    private KernelMessageHandler? _handler;
     private bool _disposed;
 
     /// <param name="log">Where dropped messages and protocol problems are reported (the kernel's stderr).</param>
@@ -50,10 +55,11 @@ public sealed partial class KernelServer : IDisposable
         var token = _stopping.Token;
         _iopub = new IOPubChannel(_connection.Endpoint(_connection.IOPubPort), _codec);
         _stdin = new StdinChannel(_connection.Endpoint(_connection.StdinPort), _codec, _session, _log);
+        var handler = _handler = new KernelMessageHandler(_executor, _iopub, _session, _log, () => _stdin?.CancelPending(), Stop);
         _executor.InputProvider = ReadInput;
         var heartbeat = new SocketThread<ResponseSocket>("jupyter-heartbeat", () => new ResponseSocket(), _connection.Endpoint(_connection.HeartbeatPort), ServeHeartbeat, token);
-        var control = new SocketThread<RouterSocket>("jupyter-control", () => new RouterSocket(), _connection.Endpoint(_connection.ControlPort), socket => ServeRouter(socket, HandleControl), token);
-        var shell = new SocketThread<RouterSocket>("jupyter-shell", () => new RouterSocket(), _connection.Endpoint(_connection.ShellPort), socket => ServeRouter(socket, HandleShell), token);
+        var control = new SocketThread<RouterSocket>("jupyter-control", () => new RouterSocket(), _connection.Endpoint(_connection.ControlPort), socket => ServeRouter(socket, handler.HandleControl), token);
+        var shell = new SocketThread<RouterSocket>("jupyter-shell", () => new RouterSocket(), _connection.Endpoint(_connection.ShellPort), socket => ServeRouter(socket, handler.HandleShell), token);
         _iopub.Publish(JupyterMessage.Create("status", new JsonObject { ["execution_state"] = "starting" }, null, _session));
         _log.WriteLine($"[nnb kernel] listening on {_connection.IP} (shell {_connection.ShellPort}, control {_connection.ControlPort}, iopub {_connection.IOPubPort}, stdin {_connection.StdinPort}, hb {_connection.HeartbeatPort})");
 
@@ -96,79 +102,25 @@ public sealed partial class KernelServer : IDisposable
                 socket.SendMultipartBytes(frames);
     }
 
-    private void ServeRouter(RouterSocket socket, Action<RouterSocket, JupyterMessage> handle)
+    private void ServeRouter(RouterSocket socket, Action<IRequestChannel, JupyterMessage> handle)
     {
         var token = _stopping.Token;
+        var channel = new RouterChannel(socket, _codec, _log);
         var frames = new List<byte[]>();
         while (!token.IsCancellationRequested)
         {
             if (!socket.TryReceiveMultipartBytes(PollInterval, ref frames))
                 continue;
-            Dispatch(socket, frames, handle);
+            if (_codec.TryDecode(frames, out var message, out var error))
+                handle(channel, message!);
+            else
+                _log.WriteLine($"[nnb kernel] dropped a message ({frames.Count} frames): {error}");
         }
-    }
-
-    private void Dispatch(RouterSocket socket, List<byte[]> frames, Action<RouterSocket, JupyterMessage> handle)
-    {
-        if (_codec.TryDecode(frames, out var message, out var error))
-            Dispatch(socket, message!, handle);
-        else
-            _log.WriteLine($"[nnb kernel] dropped a message ({frames.Count} frames): {error}");
-    }
-
-    private void Reply(RouterSocket socket, JupyterMessage request, string replyType, JsonObject content) =>
-        socket.SendMultipartBytes(_codec.Encode(JupyterMessage.Create(replyType, content, request, _session)));
-
-    private void PublishStatus(string state, JupyterMessage parent) =>
-        _iopub!.Publish(JupyterMessage.Create("status", new JsonObject { ["execution_state"] = state }, parent, _session));
-
-    private static string ReplyType(string requestType) =>
-        requestType.EndsWith("_request", StringComparison.Ordinal) ? requestType[..^"_request".Length] + "_reply" : requestType + "_reply";
-
-    private static JsonObject ErrorContent(string ename, string evalue, IEnumerable<string> traceback) => new()
-    {
-        ["status"] = "error",
-        ["ename"] = ename,
-        ["evalue"] = evalue,
-        ["traceback"] = new JsonArray(traceback.Select(line => (JsonNode?)JsonValue.Create(line)).ToArray()),
-    };
-
-    private void HandleControl(RouterSocket socket, JupyterMessage message)
-    {
-        PublishStatus("busy", message);
-        switch (message.MessageType)
-        {
-            case "interrupt_request":
-                _stdin!.CancelPending();
-                _executor.Interrupt();
-                Reply(socket, message, "interrupt_reply", new JsonObject { ["status"] = "ok" });
-                break;
-            case "shutdown_request":
-                Shutdown(socket, message);
-                break;
-            case "kernel_info_request":
-                Reply(socket, message, "kernel_info_reply", KernelInfo.ReplyContent());
-                break;
-            default:
-                _log.WriteLine($"[nnb kernel] control: ignored unsupported message type '{message.MessageType}'");
-                break;
-        }
-        PublishStatus("idle", message);
-    }
-
-    private void Shutdown(RouterSocket socket, JupyterMessage message)
-    {
-        bool restart = message.Content["restart"] is JsonValue value && value.TryGetValue(out bool r) && r;
-        Reply(socket, message, "shutdown_reply", new JsonObject { ["status"] = "ok", ["restart"] = restart });
-        // The front end restarts a kernel by starting a new process after this one exits, so restart and plain
-        // shutdown both end the process; a fresh process is the reset engine state.
-        Stop();
     }
 
     private string? ReadInput(string prompt, bool password)
     {
-        var running = _running;
-        if (running is null || !running.AllowStdin || _stdin is null)
+        if (_handler?.Running is not { AllowStdin: true } running || _stdin is null)
             return null;
         return _stdin.RequestInput(prompt, password, running.Request);
     }
@@ -185,5 +137,27 @@ public sealed partial class KernelServer : IDisposable
         _stopped.Dispose();
     }
 
-    private sealed record ExecuteContext(JupyterMessage Request, bool AllowStdin);
+    /// <summary>A router socket as a request channel; used only on the socket's own thread.</summary>
+    private sealed class RouterChannel(RouterSocket socket, WireCodec codec, TextWriter log) : IRequestChannel
+    {
+        public void Send(JupyterMessage reply) => socket.SendMultipartBytes(codec.Encode(reply));
+
+        /// <summary>The requests waiting on the socket now or arriving within <see cref="InFlightGrace"/>, decoded;
+        /// malformed ones are logged and dropped.</summary>
+        public IReadOnlyList<JupyterMessage> TakeQueued()
+        {
+            var queued = new List<JupyterMessage>();
+            var frames = new List<byte[]>();
+            var deadline = DateTime.UtcNow + InFlightGrace;
+            TimeSpan Remaining() => deadline - DateTime.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            while (socket.TryReceiveMultipartBytes(Remaining(), ref frames))
+            {
+                if (codec.TryDecode(frames, out var message, out var error))
+                    queued.Add(message!);
+                else
+                    log.WriteLine($"[nnb kernel] dropped a message ({frames.Count} frames): {error}");
+            }
+            return queued;
+        }
+    }
 }

@@ -30,10 +30,11 @@ public sealed record NotebookRunOptions
 /// <param name="Error">What went wrong, as saved in the cell's outputs.</param>
 public sealed record CellFailure(int CellIndex, string Source, ErrorNotebookOutput Error)
 {
-    /// <summary>A readable report: the cell, its source and the error with its traceback.</summary>
+    /// <summary>A readable report: the cell, its source and the error with its traceback, as plain text (the
+    /// traceback's ANSI colours are for notebook front ends; a JUnit XML file cannot even hold them).</summary>
     public string Describe()
     {
-        var traceback = Error.Traceback.Count > 0 ? string.Join("\n", Error.Traceback) : $"{Error.EName}: {Error.EValue}";
+        var traceback = Error.Traceback.Count > 0 ? AnsiText.Strip(string.Join("\n", Error.Traceback)) : $"{Error.EName}: {Error.EValue}";
         return $"Cell {CellIndex} failed: {Error.EName}: {Error.EValue}\n--- source ---\n{Source}\n--- error ---\n{traceback}";
     }
 }

@@ -75,6 +75,35 @@ public sealed class DisplayTests(EngineFixture fixture) : IClassFixture<EngineFi
     }
 
     [Fact]
+    public async Task Invalid_json_under_a_json_mime_type_fails_the_cell_that_displayed_it_with_the_reason()
+    {
+        await _engine.RunOkAsync(
+            "using Microsoft.DotNet.Interactive.Formatting;\n" +
+            "record Custom(string Text);\n" +
+            "Formatter.Register<Custom>(c => c.Text, \"application/vnd.custom+json\");");
+        var (result, sink) = await _engine.RunAsync("Console.WriteLine(\"before\");\ndisplay(new Custom(\"{not json\"), \"application/vnd.custom+json\");\nConsole.WriteLine(\"never\");");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Equal(nameof(InvalidMimeBundleException), sink.Error.EName);
+        Assert.StartsWith("The output's application/vnd.custom+json representation is not valid JSON (", sink.Error.EValue);
+        Assert.Contains("must carry JSON text", sink.Error.EValue);
+        // Nothing of the bad output reached the sink, and the cell stopped where it displayed it.
+        Assert.Empty(sink.Outputs.OfType<DisplayOutput>());
+        Assert.Equal("before\n", sink.Stream("stdout"));
+
+        // A cell's value (the execute_result path) is checked the same way.
+        var (formatted, formattedSink) = await _engine.RunAsync(
+            "Formatter.SetPreferredMimeTypesFor(typeof(Custom), \"text/plain\", \"application/vnd.custom+json\");\n" +
+            "new Custom(\"not json\")");
+        Assert.Equal(CellStatus.Error, formatted.Status);
+        Assert.Equal(nameof(InvalidMimeBundleException), formattedSink.Error.EName);
+        Assert.Contains("application/vnd.custom+json", formattedSink.Error.EValue);
+        Assert.Empty(formattedSink.Outputs.OfType<ExecuteResultOutput>());
+
+        var valid = await _engine.RunOkAsync("display(new Custom(\"[1, 2]\"), \"application/vnd.custom+json\");");
+        Assert.Equal("[1, 2]", Assert.IsType<DisplayOutput>(Assert.Single(valid.Outputs)).Data["application/vnd.custom+json"]);
+    }
+
+    [Fact]
     public async Task Display_with_explicit_mime_types_produces_those()
     {
         var sink = await _engine.RunOkAsync("display(\"<i>x</i>\", \"text/html\");");

@@ -13,7 +13,14 @@ public sealed class ErrorTests(EngineFixture fixture) : IClassFixture<EngineFixt
         Assert.Equal(CellStatus.Error, result.Status);
         var error = sink.Outputs.OfType<ErrorOutput>().Single();
         Assert.Equal("CompilationError", error.EName);
-        Assert.Equal(["(4,9): error CS0029: Cannot implicitly convert type 'string' to 'int'"], error.Traceback);
+        Assert.Equal("(4,9): error CS0029: Cannot implicitly convert type 'string' to 'int'", error.EValue);
+        // The line with a caret under column 9, as a compiler (and IPython's SyntaxError) shows it.
+        Assert.Equal(
+            ["(4,9): error CS0029: Cannot implicitly convert type 'string' to 'int'",
+             "----> 4 int b = \"text\";",
+             "                ^"],
+            error.Traceback.Select(AnsiText.Strip));
+        Assert.Equal("\u001b[0;32m(4,9)\u001b[0m: \u001b[0;31merror CS0029\u001b[0m: Cannot implicitly convert type 'string' to 'int'", error.Traceback[0]);
         Assert.Same(error, result.Error);
     }
 
@@ -31,18 +38,25 @@ public sealed class ErrorTests(EngineFixture fixture) : IClassFixture<EngineFixt
         Assert.Equal(
             ["DivideByZeroException: Attempted to divide by zero.",
              "   at Divide(Int32 a, Int32 b) in cell 1, line 3",
-             "   at top-level code in cell 2, line 2"],
-            error.Traceback);
+             "   ----> 3     return a / b;",
+             "   at top-level code in cell 2, line 2",
+             "   ----> 2 Divide(1, zero)"],
+            error.Traceback.Select(AnsiText.Strip));
+        // Coloured as ipykernel colours a traceback: the exception type red, where green, the failing line's arrow green.
+        Assert.Equal("\u001b[0;31mDivideByZeroException\u001b[0m: Attempted to divide by zero.", error.Traceback[0]);
+        Assert.Equal("   at Divide(Int32 a, Int32 b) in \u001b[0;32mcell 1, line 3\u001b[0m", error.Traceback[1]);
+        Assert.Equal("   \u001b[0;32m----> \u001b[0m\u001b[0;36m3\u001b[0m     return a / b;", error.Traceback[2]);
     }
 
     [Fact]
     public async Task An_exception_thrown_after_await_keeps_the_user_frame()
     {
         var (_, sink) = await _engine.RunAsync("await Task.Yield();\nthrow new InvalidOperationException(\"late\");");
-        var traceback = sink.Error.Traceback;
-        Assert.Equal(2, traceback.Count);
+        var traceback = sink.Error.Traceback.Select(AnsiText.Strip).ToList();
+        Assert.Equal(3, traceback.Count);
         Assert.Equal("InvalidOperationException: late", traceback[0]);
         Assert.Matches(@"^   at top-level code in cell \d+, line 2$", traceback[1]);
+        Assert.Equal("   ----> 2 throw new InvalidOperationException(\"late\");", traceback[2]);
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public class HtmlTests
         Assert.Contains("<table><tr><td>raw html</td></tr></table>", page);
         Assert.Contains("<img src=\"data:image/png;base64,iVBORw0KGgo=\"", page);
         Assert.Contains("<pre>&lt;not html&gt;</pre>", page);
-        Assert.Contains("<pre class=\"output error\">System.Exception: bad\n   at Submission#0</pre>", page);
+        // The traceback's ANSI red becomes a span in Jupyter's red, its text still escaped.
+        Assert.Contains("<pre class=\"output error\"><span style=\"color:#e75c58;\">System.Exception: bad</span>\n   at Submission#0</pre>", page);
         Assert.Contains("passed · 1/1 cells · 1.5 s", page);
         Assert.DoesNotContain("<script", page);
     }
