@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NotebookNN.Kernel.Engine;
+using NotebookNN.Kernel.Html;
 using NotebookNN.Kernel.Notebooks;
 
 namespace NotebookNN.Kernel.Runner;
@@ -69,9 +70,18 @@ public sealed class NotebookRunner
         _executorFactory = executorFactory;
     }
 
-    /// <summary>Runs a copy of <paramref name="notebook"/>; the notebook passed in is not changed.</summary>
+    /// <summary>Runs a copy of <paramref name="notebook"/>; the notebook passed in is not changed. The executed copy
+    /// carries plotly.js once, in its first chart output.</summary>
     public async Task<NotebookRunResult> RunAsync(
         Notebook notebook, NotebookRunOptions options, IProgress<CellProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var result = await RunCellsAsync(notebook, options, progress, cancellationToken).ConfigureAwait(false);
+        PlotlyJs.KeepOneLoader(result.Executed);
+        return result;
+    }
+
+    private async Task<NotebookRunResult> RunCellsAsync(
+        Notebook notebook, NotebookRunOptions options, IProgress<CellProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(notebook);
         ArgumentNullException.ThrowIfNull(options);
