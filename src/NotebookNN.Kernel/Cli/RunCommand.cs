@@ -17,7 +17,8 @@ public sealed record RunArguments(
     IReadOnlyList<string>? Parameters = null,
     string? JUnitPath = null,
     int Parallel = 1,
-    string? HtmlDirectory = null);
+    string? HtmlDirectory = null,
+    bool AllowErrors = false);
 
 /// <summary><c>nnb run &lt;notebooks or folders&gt;...</c>: runs notebooks headlessly and saves executed copies.</summary>
 public static class RunCommand
@@ -70,9 +71,14 @@ public static class RunCommand
             HelpName = "DIR",
         };
 
+        var allowErrors = new Option<bool>("--allow-errors")
+        {
+            Description = "Run every cell even after one fails; the notebook still counts as failed and nnb exits 1.",
+        };
+
         var command = new Command("run", "Run notebooks headlessly, save executed copies and print a summary.")
         {
-            paths, outputDir, inPlace, timeout, parameters, junit, parallel, html,
+            paths, outputDir, inPlace, timeout, parameters, junit, parallel, html, allowErrors,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(
             new RunArguments(
@@ -83,7 +89,8 @@ public static class RunCommand
                 parse.GetValue(parameters) ?? [],
                 parse.GetValue(junit),
                 parse.GetValue(parallel),
-                parse.GetValue(html)),
+                parse.GetValue(html),
+                parse.GetValue(allowErrors)),
             executorFactory, console, cancellationToken));
         return command;
     }
@@ -155,7 +162,10 @@ public static class RunCommand
         }
 
         var jobs = RunPlanner.Plan(arguments.Paths, arguments.OutputDirectory, arguments.InPlace);
-        var options = new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(arguments.TimeoutSeconds), Parameters = parameters };
+        var options = new NotebookRunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(arguments.TimeoutSeconds), Parameters = parameters, AllowErrors = arguments.AllowErrors,
+        };
         return new RunPlan(jobs, options, arguments.Parallel);
     }
 

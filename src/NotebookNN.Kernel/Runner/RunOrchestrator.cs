@@ -87,7 +87,7 @@ public static class RunOrchestrator
                 var jobFile = Path.Combine(workDirectory, $"job{index}.json");
                 var resultFile = Path.Combine(workDirectory, $"result{index}.json");
                 WorkerProtocol.WriteJob(jobFile, new WorkerProtocol.WorkerJob(job.InputPath, job.OutputPath, job.InPlace, job.DisplayName,
-                    plan.Options.CellTimeout.TotalSeconds, plan.Options.Parameters, resultFile));
+                    plan.Options.CellTimeout.TotalSeconds, plan.Options.Parameters, resultFile, plan.Options.AllowErrors));
                 var clock = Stopwatch.StartNew();
                 worker ??= WorkerProcess.Start(plan.Parallel);
                 var finished = await worker.RunAsync(jobFile, progress => observer.Progress(job, progress), cancellationToken).ConfigureAwait(false);

@@ -104,6 +104,23 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Allow_errors_runs_every_cell_in_worker_processes_too_and_still_exits_1()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        CopyToScratch("throws.ipynb", folder);
+        CopyToScratch("outputs.ipynb", folder);
+
+        var invocation = await NnbAsync("run", folder, "--allow-errors", "--parallel", "2");
+
+        Assert.True(invocation.ExitCode == 1, invocation.Output + invocation.Error);
+        var executed = NotebookFile.Load(Path.Combine(folder, "executed", "throws.ipynb"));
+        Assert.Equal("boom", Assert.IsType<ErrorNotebookOutput>(executed.Cells[2].Outputs.Single()).EValue);
+        Assert.Equal(["stdout: never runs\n"], executed.Cells[3].Outputs.Select(OutputText));
+        Assert.Equal("failed", (string?)executed.Metadata["nnb"]!["status"]);
+        Assert.Contains("1 of 2 notebooks passed", invocation.Output);
+    }
+
+    [Fact]
     public async Task A_notebook_that_cannot_be_read_fails_alone_and_the_others_still_run()
     {
         var folder = TestFiles.NewScratchFolder();
