@@ -1,12 +1,14 @@
 using System.Globalization;
-using System.Net;
+using System.Text;
+
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Interactive;
 
 /// <summary>Small HTML helpers shared by the formatters.</summary>
 internal static class Html
 {
-    public static string Escape(string? text) => WebUtility.HtmlEncode(text ?? "");
+    public static string Escape(string? text) => HtmlText.Escape(text);
 
     /// <summary>A number for display: up to <paramref name="digits"/> significant digits, invariant culture.</summary>
     public static string Number(double value, int digits = 4) =>

@@ -11,34 +11,48 @@ public class PlotTests
     static JsonElement Figure(GenericChart chart) => JsonDocument.Parse(PlotlyHtml.ToPlotlyJson(chart)).RootElement;
 
     [Fact]
-    public void ChartHtmlInlinesPlotlyJsAndTheFigure()
+    public void TheSessionsFirstChartCarriesTheLoaderAndLaterChartsOnlyDrawWithIt()
     {
         var chart = Plots.Plots.Roc([0, 0.5, 1], [0, 0.9, 1], [1.9, 0.6, 0.1], threshold: 0.5);
-        string html = PlotlyHtml.ToHtml(chart);
-        Assert.Contains("plotly.js v2.28.0", PlotlyHtml.PlotlyJs);
-        Assert.Contains(PlotlyHtml.PlotlyJs, html);
-        Assert.Contains("if (typeof window.Plotly === 'undefined')", html);
-        Assert.Contains("window.Plotly.newPlot('nnb-plot-", html);
-        // Apart from plotly.js's own defaults (a topojson URL used only by geo maps), nothing refers to the network.
-        string own = html.Replace(PlotlyHtml.PlotlyJs, "");
+        PlotlyHtml.ResetSession();
+        string first = PlotlyHtml.ToHtml(chart), second = PlotlyHtml.ToHtml(chart);
+
+        Assert.Equal(PlotlyJsInclusion.FirstOutputOnly, PlotlyHtml.Inclusion);
+        Assert.Equal(1, first.Split(PlotlyHtml.LoaderAttribute).Length - 1);
+        Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, second);
+        Assert.Contains("window.Plotly.newPlot('nnb-plot-", first);
+        Assert.Contains("window.Plotly.newPlot('nnb-plot-", second);
+        Assert.True(second.Length < 10_000, $"a chart without the loader should be small, got {second.Length} characters");
+        // Nothing refers to the network: no script src, no URL outside the packed library.
+        string own = first.Replace(PlotlyHtml.LoaderHtml, "");
         Assert.DoesNotContain("http", own);
-        Assert.DoesNotContain("<script src=", own);
-        Assert.Equal(1, html.Split(PlotlyHtml.PlotlyJs).Length - 1);
+        Assert.DoesNotContain("<script src=", first);
     }
 
     [Fact]
-    public void FirstOutputOnlyModeCarriesTheLibraryOnce()
+    public void TheLoaderPacksTheWholeOfPlotlyJsAtLessThanHalfItsSize()
+    {
+        string loader = PlotlyHtml.LoaderHtml;
+        Assert.Contains("plotly.js v2.28.0", PlotlyHtml.PlotlyJs);
+        int start = loader.IndexOf("atob('", StringComparison.Ordinal) + "atob('".Length;
+        byte[] packed = Convert.FromBase64String(loader[start..loader.IndexOf('\'', start)]);
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(packed), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        Assert.Equal(PlotlyHtml.PlotlyJs, reader.ReadToEnd());
+        Assert.True(loader.Length < PlotlyHtml.PlotlyJs.Length / 2, $"loader {loader.Length} characters, library {PlotlyHtml.PlotlyJs.Length}");
+        Assert.StartsWith("<script type=\"text/javascript\" " + PlotlyHtml.LoaderAttribute + "=\"2.28.0\">", loader);
+    }
+
+    [Fact]
+    public void EveryOutputModeCarriesTheLoaderInEachChart()
     {
         var previous = PlotlyHtml.Inclusion;
         try
         {
-            PlotlyHtml.Inclusion = PlotlyJsInclusion.FirstOutputOnly;
+            PlotlyHtml.Inclusion = PlotlyJsInclusion.EveryOutput;
             var chart = Plots.Plots.TrainingHistory(new Dictionary<string, IReadOnlyList<double>> { ["loss"] = [1.0, 0.5] });
-            string first = PlotlyHtml.ToHtml(chart), second = PlotlyHtml.ToHtml(chart);
-            // Other tests may have drawn the process's first chart already; the second of these two never carries it.
-            Assert.DoesNotContain(PlotlyHtml.PlotlyJs, second);
-            Assert.Contains("window.Plotly.newPlot", second);
-            Assert.True(first.Length >= second.Length);
+            Assert.Contains(PlotlyHtml.LoaderHtml, PlotlyHtml.ToHtml(chart));
+            Assert.Contains(PlotlyHtml.LoaderHtml, PlotlyHtml.ToHtml(chart));
         }
         finally { PlotlyHtml.Inclusion = previous; }
     }

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
-using NotebookNN.Interactive.Imaging;
 using NotebookNN.Interactive.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Interactive.Tests;
 

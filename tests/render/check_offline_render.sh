@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The extension's views, executed by nnb, converted to HTML by Debian's nbconvert and rendered by headless
-# Chromium with every host unreachable: each chart must draw (an SVG per chart) and a screenshot is kept
-# for a person to look at. Usage: check_offline_render.sh OUT_DIR (needs a Release build of nnb).
+# The extension's views rendered offline by headless Chromium with every host unreachable, three ways:
+#  1. executed by `nnb run`, converted to HTML by Debian's nbconvert (plotly.js rides in the first chart output);
+#  2. the `nnb run --html` site page (plotly.js from the site's one shared file);
+#  3. executed live through the kernel by nbconvert --execute (the session's first chart brings plotly.js).
+# Each page must draw every chart (Plotly marks a drawn chart's div js-plotly-plot); the notebook must carry plotly.js
+# once. Screenshots are kept for a person to look at. Usage: check_offline_render.sh OUT_DIR (needs a Release build).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$repo/artifacts/render}
@@ -11,22 +14,45 @@ nb="$repo/tests/NotebookNN.Interactive.Tests/notebooks/extension-views.ipynb"
 nnb="$repo/src/NotebookNN.Kernel/bin/Release/net10.0/nnb.dll"
 [ -f "$nnb" ] || { echo "render check: build nnb first (dotnet build src/NotebookNN.Kernel -c Release)" >&2; exit 2; }
 
-dotnet "$nnb" run "$nb" --output-dir "$out" >"$out/nnb-run.log" 2>&1 || { cat "$out/nnb-run.log"; exit 1; }
+dotnet "$nnb" run "$nb" --output-dir "$out" --html "$out/site" >"$out/nnb-run.log" 2>&1 || { cat "$out/nnb-run.log"; exit 1; }
 /usr/bin/python3 -m nbconvert --to html --output-dir "$out" "$out/extension-views.ipynb" >"$out/nbconvert.log" 2>&1 \
   || { cat "$out/nbconvert.log"; exit 1; }
-html="$out/extension-views.html"
+
+# The live session: the kernelspec in a private prefix, nbconvert drives the kernel and writes HTML.
+prefix=$(mktemp -d)
+trap 'rm -rf "$prefix"' EXIT
+dotnet "$nnb" install --prefix "$prefix" --name notebooknn-render >/dev/null
+mkdir -p "$out/live"
+JUPYTER_PATH="$prefix/share/jupyter" /usr/bin/python3 -m nbconvert --to html --execute \
+  --ExecutePreprocessor.kernel_name=notebooknn-render --ExecutePreprocessor.timeout=600 \
+  --output-dir "$out/live" "$nb" >"$out/nbconvert-live.log" 2>&1 || { cat "$out/nbconvert-live.log"; exit 1; }
 
 # Every host unreachable: names resolve nowhere and any proxyable request goes to a closed port.
 chrome_flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
   --disable-component-update --disable-sync --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost"
-  --proxy-server=127.0.0.1:9 --user-data-dir="$(mktemp -d)" --virtual-time-budget=20000 --window-size=1280,4000)
-chromium "${chrome_flags[@]}" --dump-dom "file://$html" >"$out/rendered-dom.html" 2>"$out/chromium.log"
-chromium "${chrome_flags[@]}" --screenshot="$out/extension-views.png" "file://$html" >>"$out/chromium.log" 2>&1
+  --proxy-server=127.0.0.1:9 --user-data-dir="$(mktemp -d)" --virtual-time-budget=20000 --window-size=1280,4000
+  --allow-file-access-from-files)
 
-# One chart per output that carries Plotly's JSON MIME type; Plotly draws at least one main SVG per chart.
+# One chart per output that carries Plotly's JSON MIME type.
 charts=$(/usr/bin/python3 -c 'import json,sys; nb=json.load(open(sys.argv[1])); print(sum("application/vnd.plotly.v1+json" in o.get("data",{}) for c in nb["cells"] for o in c.get("outputs",[])))' "$out/extension-views.ipynb")
-svgs=$(grep -c 'class="main-svg"' <(grep -o 'class="main-svg"' "$out/rendered-dom.html") || true)
-echo "render check: $charts chart(s) in the page, $svgs main SVG(s) drawn offline; screenshot $out/extension-views.png"
-[ "$charts" -gt 0 ] || { echo "render check: no chart found in $html" >&2; exit 1; }
-[ "$svgs" -ge "$charts" ] || { echo "render check: charts did not draw offline" >&2; exit 1; }
-[ -s "$out/extension-views.png" ] || { echo "render check: no screenshot" >&2; exit 1; }
+[ "$charts" -gt 0 ] || { echo "render check: no chart output in $out/extension-views.ipynb" >&2; exit 1; }
+loaders=$(grep -o 'data-nnb-plotly-loader' "$out/extension-views.ipynb" | wc -l)
+[ "$loaders" -eq 1 ] || { echo "render check: the executed notebook carries $loaders plotly.js loaders, expected 1" >&2; exit 1; }
+
+failed=0
+render() {  # name, html file: dumps the DOM, counts drawn charts, takes a screenshot
+  local name=$1 html=$2
+  chromium "${chrome_flags[@]}" --dump-dom "file://$html" >"$out/$name-dom.html" 2>>"$out/chromium.log"
+  chromium "${chrome_flags[@]}" --screenshot="$out/$name.png" "file://$html" >>"$out/chromium.log" 2>&1
+  local drawn size
+  drawn=$(grep -o 'class="[^"]*js-plotly-plot' "$out/$name-dom.html" | wc -l)
+  size=$(stat -c %s "$html")
+  echo "render check: $name: $drawn of $charts chart(s) drawn offline (page $size bytes); screenshot $out/$name.png"
+  [ "$drawn" -eq "$charts" ] || { echo "render check: $name: charts did not draw offline" >&2; failed=1; }
+  [ -s "$out/$name.png" ] || { echo "render check: $name: no screenshot" >&2; failed=1; }
+}
+render nbconvert "$out/extension-views.html"
+render site "$out/site/extension-views.html"
+render live "$out/live/extension-views.html"
+[ -f "$out/site/plotly-2.28.0.min.js" ] || { echo "render check: the site lacks its shared plotly.js" >&2; failed=1; }
+exit $failed

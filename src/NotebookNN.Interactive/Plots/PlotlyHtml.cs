@@ -1,42 +1,63 @@
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Plotly.NET;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Interactive.Plots;
 
-/// <summary>When chart HTML carries the plotly.js library.</summary>
+/// <summary>When chart HTML carries the plotly.js loader.</summary>
 public enum PlotlyJsInclusion
 {
-    /// <summary>Every chart output carries plotly.js (about 3.5 MB), guarded so it runs once per page: each output
-    /// works on its own, offline, even when earlier outputs were cleared. The default.</summary>
-    EveryOutput,
-    /// <summary>Only the first chart of this process carries plotly.js; later charts wait for it. Smaller notebooks,
-    /// but a later chart stays blank if the first chart's output is removed.</summary>
+    /// <summary>Only the first chart of the session (this process: one kernel session) carries the loader; later charts
+    /// wait for the <c>window.Plotly</c> it defines. The default: a notebook holds one copy of plotly.js.</summary>
     FirstOutputOnly,
+    /// <summary>Every chart output carries the loader (about 1.5 MB each), guarded so it runs once per page: each output
+    /// works on its own, even when the first chart's output was cleared.</summary>
+    EveryOutput,
 }
 
 /// <summary>
 /// The formatter for Plotly.NET's <see cref="GenericChart"/> (Plotly.NET.Interactive is not used): HTML that draws
 /// offline with the plotly.js 2.28 embedded in Plotly.NET's assembly, and the <c>application/vnd.plotly.v1+json</c>
-/// figure for front ends that render Plotly natively.
+/// figure for front ends that render Plotly natively (VS Code, JupyterLab's plotly renderer). This is the one place
+/// that loads plotly.js: the kernel's pages and the runner take the library and its loader from here.
 /// </summary>
 public static class PlotlyHtml
 {
     /// <summary>The MIME type of a Plotly figure (data and layout) that JupyterLab and VS Code render natively.</summary>
     public const string PlotlyMimeType = "application/vnd.plotly.v1+json";
 
-    const string ResourceName = "Plotly.NET.plotly-2.28.0.min.js";
-    static readonly Lazy<string> _plotlyJs = new(LoadPlotlyJs);
-    static int _charts;
-
-    /// <summary>How chart outputs carry plotly.js (default <see cref="PlotlyJsInclusion.EveryOutput"/>).</summary>
-    public static PlotlyJsInclusion Inclusion { get; set; } = PlotlyJsInclusion.EveryOutput;
-
-    /// <summary>The plotly.js source embedded in Plotly.NET.</summary>
-    public static string PlotlyJs => _plotlyJs.Value;
-
     /// <summary>The plotly.js version inlined (the one Plotly.NET 6.0.0 embeds).</summary>
     public const string PlotlyJsVersion = "2.28.0";
+
+    /// <summary>The file name of a shared copy of plotly.js (an HTML site holds one beside its pages).</summary>
+    public const string PlotlyJsFileName = "plotly-" + PlotlyJsVersion + ".min.js";
+
+    /// <summary>The attribute that marks the loader's script element, so a notebook's outputs can be given exactly one.</summary>
+    public const string LoaderAttribute = "data-nnb-plotly-loader";
+
+    /// <summary>The attribute that marks a chart's drawing script.</summary>
+    public const string ChartAttribute = "data-nnb-plotly-chart";
+
+    const string ResourceName = "Plotly.NET." + PlotlyJsFileName;
+    static readonly Lazy<string> _plotlyJs = new(LoadPlotlyJs);
+    static readonly Lazy<string> _loader = new(BuildLoader);
+    static int _charts;
+
+    /// <summary>How chart outputs carry plotly.js (default <see cref="PlotlyJsInclusion.FirstOutputOnly"/>).</summary>
+    public static PlotlyJsInclusion Inclusion { get; set; } = PlotlyJsInclusion.FirstOutputOnly;
+
+    /// <summary>The plotly.js source embedded in Plotly.NET (about 3.6 MB).</summary>
+    public static string PlotlyJs => _plotlyJs.Value;
+
+    /// <summary>
+    /// The script element that defines <c>window.Plotly</c> once per page: plotly.js gzip-compressed and base64-encoded
+    /// (about 1.5 MB instead of 3.6 MB), unpacked by the browser's <c>DecompressionStream</c> and run with AMD and
+    /// CommonJS hidden, so classic Jupyter's require.js does not capture it. A page that has plotly.js already, or
+    /// is unpacking it, skips it.
+    /// </summary>
+    public static string LoaderHtml => _loader.Value;
 
     /// <summary>The figure as Plotly JSON: <c>{"data": [...], "layout": {...}}</c>.</summary>
     public static string ToPlotlyJson(GenericChart chart)
@@ -51,38 +72,61 @@ public static class PlotlyHtml
         return result.ToJsonString();
     }
 
-    /// <summary>An HTML fragment that draws the chart with no network access.</summary>
+    /// <summary>An HTML fragment that draws the chart with no network access; the session's first chart carries the
+    /// loader (see <see cref="Inclusion"/>).</summary>
     public static string ToHtml(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
         bool first = Interlocked.Increment(ref _charts) == 1;
-        bool inline = Inclusion == PlotlyJsInclusion.EveryOutput || first;
+        return ChartHtml(ToPlotlyJson(chart), includeLoader: Inclusion == PlotlyJsInclusion.EveryOutput || first);
+    }
+
+    /// <summary>Starts a new session: the next chart carries the loader again.</summary>
+    internal static void ResetSession() => Interlocked.Exchange(ref _charts, 0);
+
+    /// <summary>The HTML of a chart for a Plotly figure (<c>{"data": [...], "layout": {...}}</c>).</summary>
+    public static string ChartHtml(string figureJson, bool includeLoader)
+    {
+        ArgumentNullException.ThrowIfNull(figureJson);
         string id = "nnb-plot-" + Guid.NewGuid().ToString("N");
-        string figure = EscapeForScript(ToPlotlyJson(chart));
         var sb = new StringBuilder();
         sb.Append("<div class=\"nnb-out nnb-chart\"><div id=\"").Append(id).Append("\"></div>");
-        if (inline)
-        {
-            // The library is wrapped so that an AMD loader on the page (classic Jupyter's require.js) does not capture
-            // it: with define/module/exports hidden, plotly.js's UMD header sets window.Plotly. The guard keeps a page
-            // with many charts from evaluating the library more than once.
-            sb.Append("<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n")
-              .Append(EscapeForScript(PlotlyJs))
-              .Append("\n}).call(window, undefined, undefined, undefined); }</script>");
-        }
-        sb.Append("<script type=\"text/javascript\">(function() {\n")
-          .Append("  var figure = ").Append(figure).Append(";\n")
-          .Append("  function draw() { window.Plotly.newPlot('").Append(id).Append("', figure.data, figure.layout, {responsive: true}); }\n")
-          .Append("  if (window.Plotly) { draw(); } else { var tries = 0; var timer = setInterval(function() {\n")
-          .Append("    if (window.Plotly) { clearInterval(timer); draw(); } else if (++tries > 100) { clearInterval(timer);\n")
-          .Append("      document.getElementById('").Append(id).Append("').textContent = 'plotly.js is not loaded: re-run the first chart cell, or set PlotlyHtml.Inclusion = PlotlyJsInclusion.EveryOutput.'; } }, 100); }\n")
+        if (includeLoader) sb.Append(LoaderHtml);
+        // The chart waits for window.Plotly: the loader may sit in an earlier output, or still be unpacking.
+        sb.Append("<script type=\"text/javascript\" ").Append(ChartAttribute).Append(">(function() {\n")
+          .Append("  var figure = ").Append(HtmlText.EscapeScript(figureJson)).Append(";\n")
+          .Append("  var tries = 0;\n")
+          .Append("  (function draw() {\n")
+          .Append("    if (window.Plotly) { window.Plotly.newPlot('").Append(id).Append("', figure.data, figure.layout, {responsive: true}); }\n")
+          .Append("    else if (++tries <= 600) { setTimeout(draw, 50); }\n")
+          .Append("    else { document.getElementById('").Append(id).Append("').textContent = 'plotly.js is not loaded: the first chart output of the notebook brings it; re-run that cell or the notebook.'; }\n")
+          .Append("  })();\n")
           .Append("})();</script></div>");
         return sb.ToString();
     }
 
-    /// <summary>Keeps text from closing the surrounding script element.</summary>
-    static string EscapeForScript(string text) =>
-        text.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase).Replace("<!--", "<\\!--", StringComparison.Ordinal);
+    static string BuildLoader()
+    {
+        var library = Encoding.UTF8.GetBytes(PlotlyJs);
+        using var packed = new MemoryStream();
+        using (var gzip = new GZipStream(packed, CompressionLevel.SmallestSize, leaveOpen: true))
+            gzip.Write(library);
+        string base64 = Convert.ToBase64String(packed.GetBuffer(), 0, (int)packed.Length);
+        // The unpacked text runs as a script element (not eval), so a page that allows inline scripts runs it.
+        return "<script type=\"text/javascript\" " + LoaderAttribute + "=\"" + PlotlyJsVersion + "\">(function() {\n" +
+               "  if (window.Plotly || window.nnbPlotlyLoading) return;\n" +
+               "  if (typeof DecompressionStream === 'undefined') { console.error('plotly.js: this browser lacks DecompressionStream'); return; }\n" +
+               "  var packed = atob('" + base64 + "');\n" +
+               "  var bytes = new Uint8Array(packed.length);\n" +
+               "  for (var i = 0; i < packed.length; i++) bytes[i] = packed.charCodeAt(i);\n" +
+               "  window.nnbPlotlyLoading = new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(function(text) {\n" +
+               "    if (window.Plotly) return;\n" +
+               "    var script = document.createElement('script');\n" +
+               "    script.text = '(function(define, module, exports) {\\n' + text + '\\n}).call(window, undefined, undefined, undefined);';\n" +
+               "    document.head.appendChild(script);\n" +
+               "  });\n" +
+               "})();</script>";
+    }
 
     static string LoadPlotlyJs()
     {

@@ -1,6 +1,6 @@
-using NotebookNN.Interactive.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Interactive.Tensors;
 

@@ -17,7 +17,10 @@ public sealed record RunArguments(
     IReadOnlyList<string>? Parameters = null,
     string? JUnitPath = null,
     int Parallel = 1,
-    string? HtmlDirectory = null);
+    string? HtmlDirectory = null,
+    bool AllowErrors = false,
+    string? Shard = null,
+    IReadOnlyList<string>? DurationReports = null);
 
 /// <summary><c>nnb run &lt;notebooks or folders&gt;...</c>: runs notebooks headlessly and saves executed copies.</summary>
 public static class RunCommand
@@ -70,9 +73,26 @@ public static class RunCommand
             HelpName = "DIR",
         };
 
+        var allowErrors = new Option<bool>("--allow-errors")
+        {
+            Description = "Run every cell even after one fails; the notebook still counts as failed and nnb exits 1.",
+        };
+
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Run only shard I of N (e.g. 2/4): the shards of N runs are disjoint and together run every notebook once.",
+            HelpName = "I/N",
+        };
+        var durations = new Option<string[]>("--durations")
+        {
+            Description = "A JUnit report of an earlier run (repeatable): --shard balances the shards by its notebook times.",
+            HelpName = "FILE",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+
         var command = new Command("run", "Run notebooks headlessly, save executed copies and print a summary.")
         {
-            paths, outputDir, inPlace, timeout, parameters, junit, parallel, html,
+            paths, outputDir, inPlace, timeout, parameters, junit, parallel, html, allowErrors, shard, durations,
         };
         command.SetAction((parse, cancellationToken) => ExecuteAsync(
             new RunArguments(
@@ -83,7 +103,10 @@ public static class RunCommand
                 parse.GetValue(parameters) ?? [],
                 parse.GetValue(junit),
                 parse.GetValue(parallel),
-                parse.GetValue(html)),
+                parse.GetValue(html),
+                parse.GetValue(allowErrors),
+                parse.GetValue(shard),
+                parse.GetValue(durations) ?? []),
             executorFactory, console, cancellationToken));
         return command;
     }
@@ -106,7 +129,16 @@ public static class RunCommand
             return ExitUsage;
         }
 
+        if (plan.Shard is { } part)
+            console.Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"Shard {part}: {plan.Jobs.Count} of {plan.TotalJobs} notebooks.")));
         var startedAt = DateTimeOffset.UtcNow;
+        if (plan.Jobs.Count == 0)
+        {
+            // More shards than notebooks: this one has nothing to do, which is not a failure.
+            if (arguments.JUnitPath is not null) JUnitReport.Write(arguments.JUnitPath, [], startedAt);
+            return ExitPassed;
+        }
         var reporter = new ConsoleReporter(console.Out);
         var results = await reporter.ShowAsync(() => RunOrchestrator.RunAllAsync(plan, executorFactory, reporter, cancellationToken))
             .ConfigureAwait(false);
@@ -155,8 +187,30 @@ public static class RunCommand
         }
 
         var jobs = RunPlanner.Plan(arguments.Paths, arguments.OutputDirectory, arguments.InPlace);
-        var options = new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(arguments.TimeoutSeconds), Parameters = parameters };
-        return new RunPlan(jobs, options, arguments.Parallel);
+        var total = jobs.Count;
+        Shard? shard = null;
+        if (arguments.Shard is not null)
+        {
+            try
+            {
+                shard = Runner.Shard.Parse(arguments.Shard);
+                var durations = arguments.DurationReports is { Count: > 0 } reports ? Sharding.ReadDurations(reports) : null;
+                jobs = Sharding.Select(jobs, shard.Value, durations);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+        else if (arguments.DurationReports is { Count: > 0 })
+        {
+            throw new UsageException("--durations balances shards; use it with --shard I/N.");
+        }
+        var options = new NotebookRunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(arguments.TimeoutSeconds), Parameters = parameters, AllowErrors = arguments.AllowErrors,
+        };
+        return new RunPlan(jobs, options, arguments.Parallel) { Shard = shard, TotalJobs = total };
     }
 
     /// <summary>The site's pages come from the executed copies as saved (also those written by worker processes).</summary>

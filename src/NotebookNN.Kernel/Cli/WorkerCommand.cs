@@ -52,7 +52,10 @@ public static class WorkerCommand
             console.Error.WriteLine($"nnb worker: {e.Message}");
             return RunCommand.ExitUsage;
         }
-        var options = new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(job.TimeoutSeconds), Parameters = job.Parameters };
+        var options = new NotebookRunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(job.TimeoutSeconds), Parameters = job.Parameters, AllowErrors = job.AllowErrors,
+        };
         var notebookJob = new NotebookJob(job.InputPath, job.OutputPath, job.InPlace, job.DisplayName);
         var output = console.Output;
         var progress = new LineProgress(output);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.DotNet.Interactive.Formatting;
 using NotebookNN.Extensibility;
@@ -174,8 +173,8 @@ public sealed partial class NotebookEngine
         foreach (var (name, type, value) in rows)
         {
             plain.Append('\n').Append(name.PadRight(nameWidth)).Append("  ").Append(type.PadRight(typeWidth)).Append("  ").Append(value);
-            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(name)).Append("</td><td>").Append(WebUtility.HtmlEncode(type))
-                .Append("</td><td>").Append(WebUtility.HtmlEncode(value)).Append("</td></tr>");
+            html.Append("<tr><td>").Append(HtmlText.Escape(name)).Append("</td><td>").Append(HtmlText.Escape(type))
+                .Append("</td><td>").Append(HtmlText.Escape(value)).Append("</td></tr>");
         }
         html.Append("</tbody></table>");
         return MimeBundleBuilder.FromText(plain.ToString(), html.ToString());

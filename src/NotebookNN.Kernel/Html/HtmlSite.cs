@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
+using NotebookNN.Interactive;
+using NotebookNN.Interactive.Plots;
 using NotebookNN.Kernel.Notebooks;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Html;
 
@@ -8,7 +11,8 @@ namespace NotebookNN.Kernel.Html;
 /// <param name="Name">The notebook's name as the run showed it (a path relative to what was given).</param>
 public sealed record SiteEntry(string Name, Notebook Executed, PageRunInfo Run);
 
-/// <summary>Writes the HTML site of a run: a page per executed notebook and an <c>index.html</c> that lists them.</summary>
+/// <summary>Writes the HTML site of a run: a page per executed notebook, an <c>index.html</c> that lists them, and one
+/// shared copy of plotly.js (<see cref="PlotlyHtml.PlotlyJsFileName"/>) that the pages with charts load.</summary>
 public static class HtmlSite
 {
     public const string IndexFileName = "index.html";
@@ -27,11 +31,19 @@ public static class HtmlSite
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(entries);
         Directory.CreateDirectory(directory);
+        var anyCharts = false;
         foreach (var entry in entries)
         {
             var title = NotebookHtml.TitleOf(entry.Executed, entry.Name);
-            NotebookFile.WriteAtomically(Path.Combine(directory, PageFileName(entry.Name)), NotebookHtml.RenderPage(entry.Executed, title, entry.Run));
+            var page = NotebookHtml.RenderPage(entry.Executed, title, entry.Run, plotlyJsHref: PlotlyHtml.PlotlyJsFileName);
+            anyCharts |= page.Contains(PlotlyHtml.PlotlyJsFileName, StringComparison.Ordinal);
+            NotebookFile.WriteAtomically(Path.Combine(directory, PageFileName(entry.Name)), page);
         }
+        var library = Path.Combine(directory, PlotlyHtml.PlotlyJsFileName);
+        if (anyCharts)
+            NotebookFile.WriteAtomically(library, PlotlyHtml.PlotlyJs);
+        else if (File.Exists(library))
+            File.Delete(library);
         var index = Path.Combine(directory, IndexFileName);
         NotebookFile.WriteAtomically(index, RenderIndex(entries));
         return index;
@@ -45,10 +57,10 @@ public static class HtmlSite
         foreach (var entry in entries)
         {
             var title = NotebookHtml.TitleOf(entry.Executed, entry.Name);
-            rows.Append("<tr><td><a href=\"").Append(NotebookHtml.Escape(PageFileName(entry.Name))).Append("\">")
-                .Append(NotebookHtml.Escape(entry.Name)).Append("</a></td><td>").Append(NotebookHtml.Escape(title))
-                .Append("</td><td class=\"run ").Append(NotebookHtml.Escape(entry.Run.Status)).Append("\">")
-                .Append(NotebookHtml.Escape(entry.Run.Status)).Append("</td><td>")
+            rows.Append("<tr><td><a href=\"").Append(HtmlText.Escape(PageFileName(entry.Name))).Append("\">")
+                .Append(HtmlText.Escape(entry.Name)).Append("</a></td><td>").Append(HtmlText.Escape(title))
+                .Append("</td><td class=\"run ").Append(HtmlText.Escape(entry.Run.Status)).Append("\">")
+                .Append(HtmlText.Escape(entry.Run.Status)).Append("</td><td>")
                 .Append(entry.Run.CellsRun.ToString(CultureInfo.InvariantCulture)).Append('/')
                 .Append(entry.Run.CodeCells.ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
                 .Append(entry.Run.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)).Append("</td></tr>\n");

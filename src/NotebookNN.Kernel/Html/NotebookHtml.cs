@@ -1,12 +1,14 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Markdig;
+using NotebookNN.Interactive;
+using NotebookNN.Interactive.Plots;
 using NotebookNN.Kernel.Engine;
 using NotebookNN.Kernel.Notebooks;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Html;
 
@@ -15,8 +17,9 @@ namespace NotebookNN.Kernel.Html;
 public sealed record PageRunInfo(string Status, int CellsRun, int CodeCells, TimeSpan Elapsed);
 
 /// <summary>
-/// Renders an executed notebook as one self-contained HTML page: markdown through Markdig, code with its outputs
-/// (HTML as is, images inline, text escaped), plotly.js inlined once when a chart needs it. Opens offline.
+/// Renders an executed notebook as an HTML page: markdown through Markdig, code with its outputs (HTML as is, images
+/// inline, text escaped), and plotly.js once when a chart needs it: inlined (a self-contained page) or, on a site,
+/// from the site's one shared file. Opens offline.
 /// </summary>
 public static partial class NotebookHtml
 {
@@ -29,8 +32,10 @@ public static partial class NotebookHtml
         "application/json", "text/plain",
     ];
 
-    /// <summary>The page for <paramref name="notebook"/>; <paramref name="indexHref"/> links back to the index (null: no link).</summary>
-    public static string RenderPage(Notebook notebook, string title, PageRunInfo? run, string? indexHref = "index.html")
+    /// <summary>The page for <paramref name="notebook"/>; <paramref name="indexHref"/> links back to the index (null: no link).
+    /// <paramref name="plotlyJsHref"/> is where a page with charts loads plotly.js from (a file beside it, e.g.
+    /// <see cref="PlotlyHtml.PlotlyJsFileName"/>); null inlines the library so the page stands alone.</summary>
+    public static string RenderPage(Notebook notebook, string title, PageRunInfo? run, string? indexHref = "index.html", string? plotlyJsHref = null)
     {
         ArgumentNullException.ThrowIfNull(notebook);
         ArgumentNullException.ThrowIfNull(title);
@@ -44,7 +49,7 @@ public static partial class NotebookHtml
                     body.Append("<div class=\"cell markdown\">").Append(RenderMarkdown(cell.Source, cell.Attachments)).Append("</div>\n");
                     break;
                 case CellKind.Raw:
-                    body.Append("<div class=\"cell raw\"><pre>").Append(Escape(cell.Source)).Append("</pre></div>\n");
+                    body.Append("<div class=\"cell raw\"><pre>").Append(HtmlText.Escape(cell.Source)).Append("</pre></div>\n");
                     break;
                 default:
                     body.Append(RenderCodeCell(notebook, cell, ref needsPlotly));
@@ -55,14 +60,16 @@ public static partial class NotebookHtml
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>").Append(Escape(title)).Append("</title>\n<style>").Append(Style).Append("</style>\n");
-        if (needsPlotly)
+            .Append("<title>").Append(HtmlText.Escape(title)).Append("</title>\n<style>").Append(Style).Append("</style>\n");
+        if (needsPlotly && plotlyJsHref is not null)
+            page.Append("<script type=\"text/javascript\" src=\"").Append(HtmlText.Escape(plotlyJsHref)).Append("\"></script>\n");
+        else if (needsPlotly)
             page.Append("<script type=\"text/javascript\">").Append(PlotlyJs.Script).Append("</script>\n");
         page.Append("</head>\n<body>\n");
         if (indexHref is not null)
-            page.Append("<nav><a href=\"").Append(Escape(indexHref)).Append("\">&larr; all notebooks</a></nav>\n");
-        page.Append("<header><h1 class=\"page-title\">").Append(Escape(title)).Append("</h1>");
-        if (run is not null) page.Append("<p class=\"run ").Append(Escape(run.Status)).Append("\">").Append(Escape(Describe(run))).Append("</p>");
+            page.Append("<nav><a href=\"").Append(HtmlText.Escape(indexHref)).Append("\">&larr; all notebooks</a></nav>\n");
+        page.Append("<header><h1 class=\"page-title\">").Append(HtmlText.Escape(title)).Append("</h1>");
+        if (run is not null) page.Append("<p class=\"run ").Append(HtmlText.Escape(run.Status)).Append("\">").Append(HtmlText.Escape(Describe(run))).Append("</p>");
         page.Append("</header>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
         return page.ToString();
     }
@@ -90,7 +97,7 @@ public static partial class NotebookHtml
         if (attachments is null) return html;
         return AttachmentReference().Replace(html, match =>
         {
-            var name = WebUtility.HtmlDecode(match.Groups["name"].Value);
+            var name = System.Net.WebUtility.HtmlDecode(match.Groups["name"].Value);
             if (attachments[name] is not JsonObject bundle) return match.Value;
             var (mime, data) = bundle.Select(p => (p.Key, Text: p.Value is JsonValue v && v.TryGetValue(out string? s) ? s : null))
                 .FirstOrDefault(p => p.Key.StartsWith("image/", StringComparison.Ordinal) && p.Text is not null);
@@ -104,8 +111,8 @@ public static partial class NotebookHtml
         var prompt = cell.ExecutionCount?.ToString(CultureInfo.InvariantCulture) ?? " ";
         var language = notebook.LanguageOf(cell);
         html.Append("<div class=\"input\"><span class=\"prompt\">In [").Append(prompt).Append("]:</span>")
-            .Append("<pre class=\"source\"><code class=\"language-").Append(Escape(language)).Append("\">")
-            .Append(Escape(cell.Source)).Append("</code></pre></div>");
+            .Append("<pre class=\"source\"><code class=\"language-").Append(HtmlText.Escape(language)).Append("\">")
+            .Append(HtmlText.Escape(cell.Source)).Append("</code></pre></div>");
         if (cell.Outputs.Count > 0)
         {
             html.Append("<div class=\"outputs\">");
@@ -118,7 +125,7 @@ public static partial class NotebookHtml
     /// <summary>One output as HTML. Sets <paramref name="needsPlotly"/> when it draws a plotly chart.</summary>
     public static string RenderOutput(NotebookOutput output, ref bool needsPlotly) => output switch
     {
-        StreamNotebookOutput s => $"<pre class=\"output stream {Escape(s.Name)}\">{Escape(s.Text)}</pre>",
+        StreamNotebookOutput s => $"<pre class=\"output stream {HtmlText.Escape(s.Name)}\">{HtmlText.Escape(s.Text)}</pre>",
         DisplayDataNotebookOutput d => $"<div class=\"output display\">{RenderData(d.Data, ref needsPlotly)}</div>",
         ExecuteResultNotebookOutput r => $"<div class=\"output result\">{RenderData(r.Data, ref needsPlotly)}</div>",
         ErrorNotebookOutput e => $"<pre class=\"output error\">{AnsiToHtml(ErrorText(e))}</pre>",
@@ -146,9 +153,9 @@ public static partial class NotebookHtml
             case "text/markdown":
                 return RenderMarkdown(value);
             case "application/json":
-                return $"<pre class=\"json\">{Escape(PrettyJson(value))}</pre>";
+                return $"<pre class=\"json\">{HtmlText.Escape(PrettyJson(value))}</pre>";
             default:
-                return $"<pre>{Escape(value)}</pre>";
+                return $"<pre>{HtmlText.Escape(value)}</pre>";
         }
     }
 
@@ -170,7 +177,7 @@ public static partial class NotebookHtml
         {
             if (segment.Colour is null && !segment.Bold)
             {
-                html.Append(Escape(segment.Text));
+                html.Append(HtmlText.Escape(segment.Text));
                 continue;
             }
             html.Append("<span style=\"");
@@ -178,7 +185,7 @@ public static partial class NotebookHtml
                 html.Append("color:").Append(AnsiColours[colour]).Append(';');
             if (segment.Bold)
                 html.Append("font-weight:bold;");
-            html.Append("\">").Append(Escape(segment.Text)).Append("</span>");
+            html.Append("\">").Append(HtmlText.Escape(segment.Text)).Append("</span>");
         }
         return html.ToString();
     }
@@ -196,27 +203,6 @@ public static partial class NotebookHtml
     }
 
     private static string WhitespaceFree(string base64) => Whitespace().Replace(base64, "");
-
-    /// <summary>HTML-escapes text for element content and attribute values. Only the five markup characters are
-    /// replaced; other characters stay readable in the page source (it is UTF-8).</summary>
-    public static string Escape(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '<': builder.Append("&lt;"); break;
-                case '>': builder.Append("&gt;"); break;
-                case '&': builder.Append("&amp;"); break;
-                case '"': builder.Append("&quot;"); break;
-                case '\'': builder.Append("&#39;"); break;
-                default: builder.Append(c); break;
-            }
-        }
-        return builder.ToString();
-    }
 
     [GeneratedRegex("src=\"attachment:(?<name>[^\"]+)\"")]
     private static partial Regex AttachmentReference();

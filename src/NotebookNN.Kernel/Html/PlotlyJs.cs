@@ -1,23 +1,22 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
+using NotebookNN.Interactive;
+using NotebookNN.Interactive.Plots;
+using NotebookNN.Kernel.Notebooks;
+using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Html;
 
 /// <summary>
-/// plotly.js for offline pages: the minified copy Plotly.NET embeds in its assembly (the version its charts were
-/// written for), so a page shows its plots without internet.
+/// Where plotly.js goes in what nnb writes: one loader per executed notebook (in its first chart output), one copy
+/// per HTML page or one shared file per HTML site. The library and its loader come from
+/// <see cref="PlotlyHtml"/>, the one place that loads plotly.js.
 /// </summary>
 public static partial class PlotlyJs
 {
-    public const string PlotlyAssemblyName = "Plotly.NET";
-
-    private static readonly Lazy<(string Name, string Script)> Embedded = new(LoadEmbedded);
-
-    /// <summary>The resource name of the embedded copy, e.g. <c>Plotly.NET.plotly-2.28.0.min.js</c>.</summary>
-    public static string ResourceName => Embedded.Value.Name;
-
     /// <summary>The text of plotly.min.js, safe to place inside a &lt;script&gt; element.</summary>
-    public static string Script => Embedded.Value.Script;
+    public static string Script => InlineScript.Value;
+
+    private static readonly Lazy<string> InlineScript = new(() => HtmlText.EscapeScript(PlotlyHtml.PlotlyJs));
 
     /// <summary>Whether an HTML output draws a plotly chart (and so needs plotly.js on the page).</summary>
     public static bool IsNeededBy(string html) =>
@@ -28,8 +27,9 @@ public static partial class PlotlyJs
     public static string RemoveRemotePlotlyScripts(string html) => RemotePlotlyScript().Replace(html, "");
 
     /// <summary>
-    /// Removes script elements that carry the plotly.js library itself (NotebookNN.Interactive's charts embed it in
-    /// every output so each works alone in Jupyter); the page inlines it once instead of once per chart.
+    /// Removes script elements that bring the plotly.js library: NotebookNN's loader (marked with
+    /// <see cref="PlotlyHtml.LoaderAttribute"/>) and the inline copies of older outputs (they carry plotly.js's licence
+    /// header). Chart-drawing scripts stay.
     /// </summary>
     public static string RemoveEmbeddedCopies(string html)
     {
@@ -44,8 +44,10 @@ public static partial class PlotlyJs
             if (end < 0) break;
             end += "</script>".Length;
             result.Append(html, position, start - position);
-            // The library's licence header names it; chart-drawing scripts do not carry it.
-            if (html.IndexOf(LibraryHeader, start, end - start, StringComparison.Ordinal) < 0)
+            var tagEnd = html.IndexOf('>', start);
+            var isLoader = html.IndexOf(PlotlyHtml.LoaderAttribute, start, tagEnd - start, StringComparison.Ordinal) >= 0
+                           || html.IndexOf(LibraryHeader, start, end - start, StringComparison.Ordinal) >= 0;
+            if (!isLoader)
                 result.Append(html, start, end - start);
             position = end;
         }
@@ -53,33 +55,37 @@ public static partial class PlotlyJs
         return result.ToString();
     }
 
+    /// <summary>
+    /// Gives an executed notebook exactly one plotly.js loader, in its first chart output (in cell order), and none
+    /// elsewhere: a chart drawn later in the notebook waits for the <c>window.Plotly</c> the first one defines. The
+    /// engine's own choice (one loader per process, and a worker process runs many notebooks) does not matter.
+    /// Returns the number of chart outputs.
+    /// </summary>
+    public static int KeepOneLoader(Notebook notebook)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        var charts = 0;
+        foreach (var cell in notebook.Cells)
+        {
+            for (var i = 0; i < cell.Outputs.Count; i++)
+            {
+                var data = cell.Outputs[i] switch
+                {
+                    DisplayDataNotebookOutput d => d.Data,
+                    ExecuteResultNotebookOutput r => r.Data,
+                    _ => null,
+                };
+                if (data is null || !data.TryGetValue("text/html", out var html) || !IsNeededBy(html)) continue;
+                var stripped = RemoveEmbeddedCopies(html);
+                data["text/html"] = charts++ == 0 ? PlotlyHtml.LoaderHtml + stripped : stripped;
+            }
+        }
+        return charts;
+    }
+
     /// <summary>The start of plotly.min.js's licence comment, e.g. <c>* plotly.js v2.28.0</c>.</summary>
     private const string LibraryHeader = "* plotly.js v";
 
     [GeneratedRegex("""<script[^>]*\ssrc\s*=\s*["']https?://[^"']*plotly[^"']*\.js["'][^>]*>\s*</script>""", RegexOptions.IgnoreCase)]
     private static partial Regex RemotePlotlyScript();
-
-    private static (string Name, string Script) LoadEmbedded()
-    {
-        Assembly assembly;
-        try
-        {
-            assembly = Assembly.Load(new AssemblyName(PlotlyAssemblyName));
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new InvalidOperationException(
-                $"The HTML pages need plotly.js from the {PlotlyAssemblyName} assembly, which is not beside nnb ({e.Message}). Rebuild NotebookNN.Kernel.", e);
-        }
-        var name = assembly.GetManifestResourceNames()
-                       .Where(n => n.Contains("plotly-", StringComparison.Ordinal) && n.EndsWith(".min.js", StringComparison.Ordinal))
-                       .OrderBy(n => n, StringComparer.Ordinal)
-                       .LastOrDefault()
-                   ?? throw new InvalidOperationException($"{PlotlyAssemblyName} carries no embedded plotly-*.min.js resource; check its version (6.0.0 has one).");
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        // A literal "</script" would end the inline script element early; "<\/script" means the same in JavaScript.
-        var script = reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
-        return (name, script);
-    }
 }

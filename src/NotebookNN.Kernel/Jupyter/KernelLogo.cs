@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using System.Text;
 
+using NotebookNN.Extensibility;
 namespace NotebookNN.Kernel.Jupyter;
 
 /// <summary>
@@ -39,7 +37,7 @@ public static class KernelLogo
                 rgba[i + 2] = Mix(Background.B, Foreground.B, glyph);
                 rgba[i + 3] = (byte)Math.Round(255 * square);
             }
-        return EncodePng(size, size, rgba);
+        return PngEncoder.Encode(size, size, 4, rgba);
     }
 
     private static byte Mix(byte from, byte to, double t) => (byte)Math.Round(from + (to - from) * t);
@@ -91,55 +89,5 @@ public static class KernelLogo
         double t = Math.Clamp(((x - a.X) * vx + (y - a.Y) * vy) / (vx * vx + vy * vy), 0, 1);
         double cx = a.X + t * vx - x, cy = a.Y + t * vy - y;
         return Math.Sqrt(cx * cx + cy * cy);
-    }
-
-    /// <summary>A minimal PNG: signature, IHDR (8-bit RGBA), one zlib IDAT of unfiltered scanlines, IEND.</summary>
-    private static byte[] EncodePng(int width, int height, byte[] rgba)
-    {
-        using var png = new MemoryStream();
-        png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = 6; // colour type: RGBA
-        WriteChunk(png, "IHDR", ihdr);
-        using (var raw = new MemoryStream())
-        {
-            using (var zlib = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
-                for (int row = 0; row < height; row++)
-                {
-                    zlib.WriteByte(0); // filter: none
-                    zlib.Write(rgba, row * width * 4, width * 4);
-                }
-            WriteChunk(png, "IDAT", raw.ToArray());
-        }
-        WriteChunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void WriteChunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        png.Write(word);
-        byte[] typeBytes = Encoding.ASCII.GetBytes(type);
-        png.Write(typeBytes);
-        png.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typeBytes, data));
-        png.Write(word);
-    }
-
-    private static uint Crc32(byte[] type, byte[] data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (var bytes in new[] { type, data })
-            foreach (byte b in bytes)
-            {
-                crc ^= b;
-                for (int k = 0; k < 8; k++)
-                    crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-            }
-        return ~crc;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NotebookNN.Kernel.Engine;
+using NotebookNN.Kernel.Html;
 using NotebookNN.Kernel.Notebooks;
 
 namespace NotebookNN.Kernel.Runner;
@@ -22,6 +23,10 @@ public sealed record NotebookRunOptions
 
     /// <summary>Papermill-style parameters, injected after the cell tagged <c>parameters</c>.</summary>
     public IReadOnlyList<NotebookParameter> Parameters { get; init; } = [];
+
+    /// <summary>Run every cell even after one fails (the notebook still fails); papermill's and nbclient's
+    /// <c>--allow-errors</c>. A timeout still ends the run.</summary>
+    public bool AllowErrors { get; init; }
 }
 
 /// <summary>The cell that failed a notebook.</summary>
@@ -54,7 +59,8 @@ public readonly record struct CellProgress(int CellsDone, int CodeCells);
 /// <summary>
 /// Runs a notebook top to bottom on one engine session, as papermill and nbclient do: cells tagged
 /// <c>skip-execution</c> and empty cells are skipped, a cell tagged <c>raises-exception</c> must fail, and the run
-/// stops at the first failing cell with its error saved in the executed copy.
+/// stops at the first failing cell with its error saved in the executed copy (with
+/// <see cref="NotebookRunOptions.AllowErrors"/>, it goes on and fails at the end).
 /// </summary>
 public sealed class NotebookRunner
 {
@@ -70,7 +76,8 @@ public sealed class NotebookRunner
         _executorFactory = executorFactory;
     }
 
-    /// <summary>Runs a copy of <paramref name="notebook"/>; the notebook passed in is not changed.</summary>
+    /// <summary>Runs a copy of <paramref name="notebook"/>; the notebook passed in is not changed. The executed copy
+    /// carries plotly.js once, in its first chart output, and the run record (see <see cref="RunRecord"/>).</summary>
     public async Task<NotebookRunResult> RunAsync(
         Notebook notebook, NotebookRunOptions options, IProgress<CellProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -78,7 +85,16 @@ public sealed class NotebookRunner
         ArgumentNullException.ThrowIfNull(options);
         if (options.CellTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(options), "The cell timeout must be positive.");
+        var record = new RunRecord(options, DateTimeOffset.UtcNow);
+        var result = await RunCellsAsync(notebook, options, record, progress, cancellationToken).ConfigureAwait(false);
+        PlotlyJs.KeepOneLoader(result.Executed);
+        record.Finish(result, DateTimeOffset.UtcNow);
+        return result;
+    }
 
+    private async Task<NotebookRunResult> RunCellsAsync(
+        Notebook notebook, NotebookRunOptions options, RunRecord record, IProgress<CellProgress>? progress, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var executed = notebook.Clone();
         foreach (var cell in executed.Cells.Where(c => c.Kind == CellKind.Code && !c.HasTag(SkipExecutionTag)))
@@ -105,20 +121,31 @@ public sealed class NotebookRunner
         var collector = new NotebookOutputCollector(executed);
         var cellsRun = 0;
         var executionCount = 0;
+        CellFailure? firstFailure = null;
         using var executor = _executorFactory();
         for (var index = 0; index < executed.Cells.Count; index++)
         {
             var cell = executed.Cells[index];
-            if (cell.Kind != CellKind.Code || cell.HasTag(SkipExecutionTag) || string.IsNullOrWhiteSpace(cell.Source)) continue;
+            if (cell.Kind != CellKind.Code) continue;
+            if (cell.HasTag(SkipExecutionTag)) { RunRecord.Skipped(cell, "tagged " + SkipExecutionTag); continue; }
+            if (string.IsNullOrWhiteSpace(cell.Source)) { RunRecord.Skipped(cell, "empty"); continue; }
             var language = executed.LanguageOf(cell);
-            if (language == "markdown") continue;
+            if (language == "markdown") { RunRecord.Skipped(cell, "markdown"); continue; }
             if (language != Notebook.CSharp)
-                return Fail(executed, cellsRun, codeCells, clock, FailAt(executed, index, "UnsupportedLanguage",
-                    $"Cell {index} is in language '{language}'; nnb runs C# cells (and shows markdown ones). Rewrite the cell in C# or tag it skip-execution."));
+            {
+                var unsupported = FailAt(executed, index, "UnsupportedLanguage",
+                    $"Cell {index} is in language '{language}'; nnb runs C# cells (and shows markdown ones). Rewrite the cell in C# or tag it skip-execution.");
+                RunRecord.Errored(cell, DateTimeOffset.UtcNow, TimeSpan.Zero, unsupported.Error.EName, expected: false);
+                firstFailure ??= unsupported;
+                if (options.AllowErrors) continue;
+                return Fail(executed, cellsRun, codeCells, clock, unsupported);
+            }
 
             progress?.Report(new CellProgress(cellsRun, codeCells));
             cell.ExecutionCount = ++executionCount;
             collector.BeginCell(cell, executionCount);
+            var cellStart = DateTimeOffset.UtcNow;
+            var cellClock = Stopwatch.StartNew();
             CellResult result;
             try
             {
@@ -131,11 +158,21 @@ public sealed class NotebookRunner
             cellsRun++;
 
             var failure = Judge(cell, index, result);
-            if (failure is not null) return Fail(executed, cellsRun, codeCells, clock, failure);
+            if (result.Status == CellStatus.Ok && failure is null)
+                RunRecord.Ran(cell, cellStart, cellClock.Elapsed);
+            else
+                RunRecord.Errored(cell, cellStart, cellClock.Elapsed, failure?.Error.EName ?? result.Error?.EName ?? result.Status.ToString(), expected: failure is null);
+            if (failure is null) continue;
+            firstFailure ??= failure;
+            // A timeout or an interrupt ends the run even with --allow-errors: the engine session may be stuck.
+            if (!options.AllowErrors || result.Status is not (CellStatus.Ok or CellStatus.Error))
+                return Fail(executed, cellsRun, codeCells, clock, failure);
         }
 
         progress?.Report(new CellProgress(cellsRun, codeCells));
-        return new NotebookRunResult(executed, NotebookRunStatus.Passed, cellsRun, codeCells, clock.Elapsed, null);
+        return firstFailure is null
+            ? new NotebookRunResult(executed, NotebookRunStatus.Passed, cellsRun, codeCells, clock.Elapsed, null)
+            : Fail(executed, cellsRun, codeCells, clock, firstFailure);
     }
 
     /// <summary>Whether a finished cell fails the notebook, and how.</summary>

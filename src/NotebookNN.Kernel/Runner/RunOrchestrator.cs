@@ -17,7 +17,14 @@ public interface IRunObserver
 /// that many <c>nnb worker</c> processes, each running notebooks from a shared queue (every notebook gets a fresh
 /// engine; a worker that dies is replaced for the next notebook).
 /// </summary>
-public sealed record RunPlan(IReadOnlyList<NotebookJob> Jobs, NotebookRunOptions Options, int Parallel = 1);
+public sealed record RunPlan(IReadOnlyList<NotebookJob> Jobs, NotebookRunOptions Options, int Parallel = 1)
+{
+    /// <summary>The shard these jobs are (null: the whole run).</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>The notebooks of the whole run, before sharding (set with <see cref="Shard"/>).</summary>
+    public int TotalJobs { get; init; }
+}
 
 public static class RunOrchestrator
 {
@@ -87,7 +94,7 @@ public static class RunOrchestrator
                 var jobFile = Path.Combine(workDirectory, $"job{index}.json");
                 var resultFile = Path.Combine(workDirectory, $"result{index}.json");
                 WorkerProtocol.WriteJob(jobFile, new WorkerProtocol.WorkerJob(job.InputPath, job.OutputPath, job.InPlace, job.DisplayName,
-                    plan.Options.CellTimeout.TotalSeconds, plan.Options.Parameters, resultFile));
+                    plan.Options.CellTimeout.TotalSeconds, plan.Options.Parameters, resultFile, plan.Options.AllowErrors));
                 var clock = Stopwatch.StartNew();
                 worker ??= WorkerProcess.Start(plan.Parallel);
                 var finished = await worker.RunAsync(jobFile, progress => observer.Progress(job, progress), cancellationToken).ConfigureAwait(false);

@@ -31,7 +31,7 @@ public static class WorkerProtocol
     /// <summary>What a worker runs.</summary>
     public sealed record WorkerJob(
         string InputPath, string OutputPath, bool InPlace, string DisplayName,
-        double TimeoutSeconds, IReadOnlyList<NotebookParameter> Parameters, string ResultPath);
+        double TimeoutSeconds, IReadOnlyList<NotebookParameter> Parameters, string ResultPath, bool AllowErrors = false);
 
     /// <summary>What a worker reports back (a <see cref="NotebookJobResult"/> in plain JSON).</summary>
     public sealed record WorkerResult(

@@ -125,12 +125,32 @@ public sealed class DirectiveTests(EngineFixture fixture) : IClassFixture<Engine
     [Fact]
     public void The_engine_depends_on_the_extension_contract_and_not_on_the_library_behind_it()
     {
-        var references = typeof(NotebookEngine).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        var assembly = typeof(NotebookEngine).Assembly;
+        var references = assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.Contains("NotebookNN.Extensibility", references);
-        Assert.DoesNotContain("NotebookNN.Interactive", references);
         Assert.DoesNotContain("NotebookNN", references);
         Assert.DoesNotContain("TorchSharp", references);
         Assert.DoesNotContain("Microsoft.DotNet.Interactive", references);
+        // The HTML pages of `nnb run --html` take plotly.js (and its loader) from the library's one copy; nothing else
+        // of the library is used.
+        Assert.Equal(["NotebookNN.Interactive.Plots.PlotlyHtml"], TypesUsedFrom(assembly.Location, "NotebookNN.Interactive"));
+    }
+
+    private static List<string> TypesUsedFrom(string path, string assemblyName)
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var used = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var handle in metadata.TypeReferences)
+        {
+            var type = metadata.GetTypeReference(handle);
+            if (type.ResolutionScope.Kind != System.Reflection.Metadata.HandleKind.AssemblyReference) continue;
+            var scope = metadata.GetAssemblyReference((System.Reflection.Metadata.AssemblyReferenceHandle)type.ResolutionScope);
+            if (metadata.GetString(scope.Name) == assemblyName)
+                used.Add(metadata.GetString(type.Namespace) + "." + metadata.GetString(type.Name));
+        }
+        return used.ToList();
     }
 
     [Fact]

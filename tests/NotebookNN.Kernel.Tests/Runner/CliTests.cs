@@ -104,6 +104,52 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Allow_errors_runs_every_cell_in_worker_processes_too_and_still_exits_1()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        CopyToScratch("throws.ipynb", folder);
+        CopyToScratch("outputs.ipynb", folder);
+
+        var invocation = await NnbAsync("run", folder, "--allow-errors", "--parallel", "2");
+
+        Assert.True(invocation.ExitCode == 1, invocation.Output + invocation.Error);
+        var executed = NotebookFile.Load(Path.Combine(folder, "executed", "throws.ipynb"));
+        Assert.Equal("boom", Assert.IsType<ErrorNotebookOutput>(executed.Cells[2].Outputs.Single()).EValue);
+        Assert.Equal(["stdout: never runs\n"], executed.Cells[3].Outputs.Select(OutputText));
+        Assert.Equal("failed", (string?)executed.Metadata["nnb"]!["status"]);
+        Assert.Contains("1 of 2 notebooks passed", invocation.Output);
+    }
+
+    [Fact]
+    public async Task Each_shard_runs_its_part_and_writes_its_own_junit_and_executed_copies()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        foreach (var name in new[] { "a.ipynb", "b.ipynb", "c.ipynb" })
+        {
+            var notebook = new Notebook();
+            notebook.Cells.Add(new NotebookCell(CellKind.Code, "Console.WriteLine(1);"));
+            NotebookFile.Save(notebook, Path.Combine(folder, name));
+        }
+        var ran = new List<string>();
+        var results = TestFiles.NewScratchFolder();
+        for (var shard = 1; shard <= 4; shard++)
+        {
+            var output = Path.Combine(results, $"out{shard}");
+            var junit = Path.Combine(results, $"junit{shard}.xml");
+
+            var invocation = await NnbAsync("run", folder, "--shard", $"{shard}/4", "--output-dir", output, "--junit", junit);
+
+            Assert.True(invocation.ExitCode == 0, invocation.Output + invocation.Error);
+            var names = XDocument.Load(junit).Descendants("testcase").Select(t => (string)t.Attribute("name")!).ToList();
+            var copies = Directory.Exists(output) ? Directory.GetFiles(output).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList() : [];
+            Assert.Equal(names, copies);
+            Assert.True(invocation.Output.Contains($"Shard {shard}/4: {names.Count} of 3 notebooks.", StringComparison.Ordinal), invocation.Output);
+            ran.AddRange(names);
+        }
+        Assert.Equal(["a.ipynb", "b.ipynb", "c.ipynb"], ran.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_notebook_that_cannot_be_read_fails_alone_and_the_others_still_run()
     {
         var folder = TestFiles.NewScratchFolder();

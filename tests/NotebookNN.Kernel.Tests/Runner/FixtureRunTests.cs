@@ -151,4 +151,66 @@ public class FixtureRunTests
         Assert.Equal("UnsupportedLanguage", run.Result.Failure.Error.EName);
         Assert.Contains("'fsharp'", run.Result.Failure.Error.EValue);
     }
+
+    [Fact]
+    public async Task With_allow_errors_every_cell_runs_and_the_notebook_still_fails()
+    {
+        var run = await RunAsync("throws.ipynb", allowErrors: true);
+
+        Assert.Equal(NotebookRunStatus.Failed, run.Result.Status);
+        Assert.Equal(2, run.Result.Failure!.CellIndex);
+        Assert.Equal(3, run.Result.CellsRun);
+        Assert.Equal(["stdout: never runs\n"], run.Executed.Cells[3].Outputs.Select(OutputText));
+        Assert.Equal(3, run.Executed.Cells[3].ExecutionCount);
+        Assert.Equal(["ok", "error", "ok"], run.Executed.Cells.Skip(1).Select(c => (string?)c.Metadata["nnb"]!["status"]));
+        var record = run.Executed.Metadata["nnb"]!;
+        Assert.Equal("failed", (string?)record["status"]);
+        Assert.True((bool)record["allow_errors"]!);
+        Assert.Equal([2], record["failed_cells"]!.AsArray().Select(v => (int)v!));
+    }
+
+    [Fact]
+    public async Task The_executed_copy_records_version_parameters_and_each_cells_time_and_status()
+    {
+        var before = DateTimeOffset.UtcNow;
+        var run = await RunAsync("parameters.ipynb", 60, "epochs=7", "device=cuda");
+        var tags = await RunAsync("tags.ipynb");
+        var failed = await RunAsync("throws.ipynb");
+
+        var record = run.Executed.Metadata["nnb"]!.AsObject();
+        Assert.Equal(RunRecord.NnbVersion, (string?)record["version"]);
+        Assert.StartsWith("0.", RunRecord.NnbVersion);
+        // Saved with sorted keys, as every metadata object nnb writes.
+        Assert.Equal("""{"device":"cuda","epochs":"7"}""", record["parameters"]!.ToJsonString());
+        Assert.Equal("passed", (string?)record["status"]);
+        var start = DateTimeOffset.Parse((string)record["start_time"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var end = DateTimeOffset.Parse((string)record["end_time"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(start, before.AddSeconds(-1), end);
+        Assert.InRange((double)record["duration"]!, 0.001, (end - start).TotalSeconds + 0.01);
+        foreach (var cell in run.Executed.Cells.Where(c => c.Kind == CellKind.Code))
+        {
+            var entry = cell.Metadata["nnb"]!;
+            Assert.Equal("ok", (string?)entry["status"]);
+            var cellStart = DateTimeOffset.Parse((string)entry["start_time"]!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(cellStart, start, end);
+            Assert.InRange((double)entry["duration"]!, 0, (end - start).TotalSeconds);
+        }
+        // The injected-parameters cell is recorded like any other.
+        Assert.Contains(run.Executed.Cells, c => c.HasTag(NotebookParameters.InjectedTag) && (string?)c.Metadata["nnb"]!["status"] == "ok");
+
+        Assert.Equal("""{"ename":"ArgumentException","expected":true,"status":"error"}""", Without(tags.Executed.Cells[0].Metadata["nnb"]!, "start_time", "duration"));
+        Assert.Equal("""{"reason":"tagged skip-execution","status":"skipped"}""", tags.Executed.Cells[1].Metadata["nnb"]!.ToJsonString());
+        Assert.Equal("passed", (string?)tags.Executed.Metadata["nnb"]!["status"]);
+        Assert.Null(tags.Executed.Metadata["nnb"]!["failed_cells"]);
+
+        Assert.Equal("""{"reason":"not reached","status":"skipped"}""", failed.Executed.Cells[3].Metadata["nnb"]!.ToJsonString());
+        Assert.Equal([2], failed.Executed.Metadata["nnb"]!["failed_cells"]!.AsArray().Select(v => (int)v!));
+    }
+
+    private static string Without(System.Text.Json.Nodes.JsonNode node, params string[] keys)
+    {
+        var copy = node.DeepClone().AsObject();
+        foreach (var key in keys) Assert.True(copy.Remove(key), $"the record lacks {key}");
+        return copy.ToJsonString();
+    }
 }

@@ -19,11 +19,15 @@ internal static partial class FixtureRuns
     public sealed record Run(NotebookJobResult Result, Notebook Executed, string InputPath, string InputText);
 
     /// <summary>Copies the fixture to a scratch folder and runs it like `nnb run` with default output placement.</summary>
-    public static async Task<Run> RunAsync(string fixture, double timeoutSeconds = 60, params string[] parameters)
+    public static Task<Run> RunAsync(string fixture, double timeoutSeconds = 60, params string[] parameters) =>
+        RunAsync(fixture, allowErrors: false, timeoutSeconds, parameters);
+
+    /// <summary>As <see cref="RunAsync(string, double, string[])"/>, with or without <c>--allow-errors</c>.</summary>
+    public static async Task<Run> RunAsync(string fixture, bool allowErrors, double timeoutSeconds = 60, params string[] parameters)
     {
         var input = CopyToScratch(fixture);
         var inputText = File.ReadAllText(input);
-        var plan = RunCommand.Validate(new RunArguments([input], TimeoutSeconds: timeoutSeconds, Parameters: parameters));
+        var plan = RunCommand.Validate(new RunArguments([input], TimeoutSeconds: timeoutSeconds, Parameters: parameters, AllowErrors: allowErrors));
         var result = await NotebookJobs.RunAsync(plan.Jobs.Single(), NewEngine, plan.Options);
         Assert.NotNull(result.SavedPath);
         Assert.Null(Nbformat.Validate(result.SavedPath!));
@@ -39,14 +43,23 @@ internal static partial class FixtureRuns
     }
 
     /// <summary>
-    /// The executed copy as written, with what legitimately changes run to run (timings, generated ids in HTML)
-    /// replaced by placeholders.
+    /// The executed copy as written, with what legitimately changes run to run (timings, generated ids in HTML, the
+    /// run record's times and nnb's version) replaced by placeholders.
     /// </summary>
     public static string Normalize(string savedText)
     {
-        var text = Timing().Replace(savedText, "<time>");
+        var text = RecordTime().Replace(savedText, "\"${key}\": \"<time>\"");
+        text = RecordDuration().Replace(text, "\"duration\": \"<seconds>\"");
+        text = text.Replace($"\"version\": \"{RunRecord.NnbVersion}\"", "\"version\": \"<nnb version>\"", StringComparison.Ordinal);
+        text = Timing().Replace(text, "<time>");
         return GeneratedId().Replace(text, "<id>");
     }
+
+    [GeneratedRegex(@"""(?<key>start_time|end_time)"": ""[^""]*""")]
+    private static partial Regex RecordTime();
+
+    [GeneratedRegex(@"""duration"": [0-9.eE+-]+")]
+    private static partial Regex RecordDuration();
 
     /// <summary>Compares the normalised executed copy with Fixtures/Expected/NAME.ipynb.</summary>
     public static void AssertMatchesExpected(Run run, string fixture)

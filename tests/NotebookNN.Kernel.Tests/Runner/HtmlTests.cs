@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotebookNN.Interactive.Plots;
 using NotebookNN.Kernel.Engine;
 using NotebookNN.Kernel.Html;
 using NotebookNN.Kernel.Notebooks;
@@ -53,7 +54,6 @@ public class HtmlTests
                              "<script type=\"text/javascript\">Plotly.newPlot('c', [], {}, {});</script>";
         var page = NotebookHtml.RenderPage(WithOutputs(Html(chart), Html(chart.Replace("'c'", "'d'"))), "charts", null);
 
-        Assert.EndsWith(".min.js", PlotlyJs.ResourceName);
         var marker = PlotlyJs.Script[..200];
         Assert.Equal(1, Count(page, marker));
         Assert.Equal(2, Count(page, "Plotly.newPlot('"));
@@ -64,16 +64,81 @@ public class HtmlTests
     [Fact]
     public void Copies_of_plotly_js_carried_by_chart_outputs_are_replaced_by_the_one_copy_of_the_page()
     {
-        var embedded = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
-                       PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
-        string Chart(string id) => $"<div id=\"{id}\"></div>{embedded}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
+        // An older output style (the library inline) and today's loader: the page keeps neither.
+        var inline = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
+                     PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
+        string Chart(string id, string library) => $"<div id=\"{id}\"></div>{library}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
 
-        var page = NotebookHtml.RenderPage(WithOutputs(Html(Chart("a")), Html(Chart("b")), Html(Chart("c"))), "charts", null);
+        var page = NotebookHtml.RenderPage(
+            WithOutputs(Html(Chart("a", inline)), Html(Chart("b", inline)), Html(Chart("c", PlotlyHtml.LoaderHtml))), "charts", null);
 
         Assert.Equal(1, Count(page, "* plotly.js v"));
+        Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, page);
         Assert.Equal(3, Count(page, "window.Plotly.newPlot('"));
         Assert.Contains("<div id=\"b\"></div><script type=\"text/javascript\">window.Plotly.newPlot('b', [], {});</script>", page);
         Assert.True(page.Length < PlotlyJs.Script.Length + 10_000);
+    }
+
+    [Fact]
+    public void A_site_shares_one_plotly_js_file_that_its_chart_pages_load()
+    {
+        var chart = PlotlyHtml.ChartHtml("{\"data\":[],\"layout\":{}}", includeLoader: true);
+        var entries = new[]
+        {
+            new SiteEntry("Q01-charts.ipynb", WithOutputs(Html(chart), Html(chart)), new PageRunInfo("passed", 1, 1, TimeSpan.FromSeconds(1))),
+            new SiteEntry("Q02-more.ipynb", WithOutputs(Html(chart)), new PageRunInfo("passed", 1, 1, TimeSpan.FromSeconds(1))),
+            new SiteEntry("Q03-text.ipynb", WithOutputs(), new PageRunInfo("passed", 1, 1, TimeSpan.FromSeconds(1))),
+        };
+        var folder = Tests.Notebooks.TestFiles.NewScratchFolder();
+
+        HtmlSite.Write(folder, entries);
+
+        Assert.Equal(PlotlyHtml.PlotlyJs, File.ReadAllText(Path.Combine(folder, PlotlyHtml.PlotlyJsFileName)));
+        var reference = $"<script type=\"text/javascript\" src=\"{PlotlyHtml.PlotlyJsFileName}\"></script>";
+        foreach (var name in new[] { "Q01-charts.html", "Q02-more.html" })
+        {
+            var page = File.ReadAllText(Path.Combine(folder, name));
+            Assert.Equal(1, Count(page, reference));
+            Assert.DoesNotContain("* plotly.js v", page);
+            Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, page);
+            Assert.True(page.Length < 20_000, $"{name} is {page.Length} characters");
+        }
+        Assert.DoesNotContain("plotly", File.ReadAllText(Path.Combine(folder, "Q03-text.html")));
+    }
+
+    [Fact]
+    public void An_executed_notebook_keeps_one_loader_in_its_first_chart_output()
+    {
+        var withLoader = PlotlyHtml.ChartHtml("{\"data\":[],\"layout\":{}}", includeLoader: true);
+        var without = PlotlyHtml.ChartHtml("{\"data\":[],\"layout\":{}}", includeLoader: false);
+        var notebook = new Notebook();
+        var text = new NotebookCell(CellKind.Code, "1") { ExecutionCount = 1 };
+        text.Outputs.Add(Html("<b>not a chart</b>"));
+        var first = new NotebookCell(CellKind.Code, "chart") { ExecutionCount = 2 };
+        first.Outputs.Add(Html(without));
+        var second = new NotebookCell(CellKind.Code, "charts") { ExecutionCount = 3 };
+        second.Outputs.Add(Html(withLoader));
+        second.Outputs.Add(new ExecuteResultNotebookOutput(new MimeBundle { ["text/html"] = withLoader }, new JsonObject(), 3));
+        notebook.Cells.AddRange([text, first, second]);
+
+        var charts = PlotlyJs.KeepOneLoader(notebook);
+
+        string HtmlOf(NotebookOutput output) => output switch
+        {
+            DisplayDataNotebookOutput d => d.Data["text/html"],
+            ExecuteResultNotebookOutput r => r.Data["text/html"],
+            _ => "",
+        };
+        Assert.Equal(3, charts);
+        Assert.Equal("<b>not a chart</b>", HtmlOf(text.Outputs[0]));
+        Assert.StartsWith(PlotlyHtml.LoaderHtml, HtmlOf(first.Outputs[0]));
+        Assert.Equal(1, Count(HtmlOf(first.Outputs[0]), PlotlyHtml.LoaderAttribute));
+        Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, HtmlOf(second.Outputs[0]));
+        Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, HtmlOf(second.Outputs[1]));
+        Assert.Contains("window.Plotly.newPlot('nnb-plot-", HtmlOf(second.Outputs[1]));
+        // Running it again changes nothing: still one loader.
+        PlotlyJs.KeepOneLoader(notebook);
+        Assert.Equal(1, notebook.Cells.SelectMany(c => c.Outputs).Sum(o => Count(HtmlOf(o), PlotlyHtml.LoaderAttribute)));
     }
 
     [Fact]

@@ -2,23 +2,24 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace NotebookNN.Interactive.Imaging;
+namespace NotebookNN.Extensibility;
 
 /// <summary>
-/// A minimal PNG writer (8-bit grayscale or RGB, no filtering) so tensors can be shown as pictures without an
-/// imaging dependency: the IDAT stream is zlib from System.IO.Compression, chunks carry a CRC-32.
+/// The one PNG writer of NotebookNN (8-bit grayscale, RGB or RGBA, no filtering), so tensors can be shown as pictures
+/// and the kernel can draw its logo without an imaging dependency: the IDAT stream is zlib from System.IO.Compression,
+/// chunks carry a CRC-32.
 /// </summary>
 public static class PngEncoder
 {
-    static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    private static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>Encodes row-major pixels: <paramref name="channels"/> bytes per pixel (1 = gray, 3 = RGB).</summary>
+    /// <summary>Encodes row-major pixels: <paramref name="channels"/> bytes per pixel (1 = gray, 3 = RGB, 4 = RGBA).</summary>
     public static byte[] Encode(int width, int height, int channels, ReadOnlySpan<byte> pixels)
     {
         if (width < 1 || height < 1)
             throw new ArgumentOutOfRangeException(nameof(width), $"An image needs at least 1x1 pixels, got {width}x{height}.");
-        if (channels is not (1 or 3))
-            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Use 1 channel (grayscale) or 3 channels (RGB).");
+        if (channels is not (1 or 3 or 4))
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "Use 1 channel (grayscale), 3 channels (RGB) or 4 channels (RGBA).");
         if (pixels.Length != (long)width * height * channels)
             throw new ArgumentException($"Expected {width}x{height}x{channels} = {(long)width * height * channels} bytes, got {pixels.Length}.", nameof(pixels));
 
@@ -28,7 +29,7 @@ public static class PngEncoder
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(0), width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;                              // bits per channel
-        header[9] = (byte)(channels == 1 ? 0 : 2);  // colour type: gray or truecolour
+        header[9] = channels switch { 1 => 0, 3 => 2, _ => 6 };  // colour type: gray, truecolour or truecolour with alpha
         WriteChunk(output, "IHDR", header);
         WriteChunk(output, "IDAT", Deflate(width, height, channels, pixels));
         WriteChunk(output, "IEND", []);
