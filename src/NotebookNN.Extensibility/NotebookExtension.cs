@@ -25,7 +25,23 @@ public interface INotebookHost
 
     /// <summary>The magic commands known to the host, built-in ones included (for <c>#!lsmagic</c>).</summary>
     public IReadOnlyCollection<MagicCommand> Magics { get; }
+
+    /// <summary>
+    /// Asks to be called after each cell's <c>#r "nuget: ..."</c> references are loaded, with the packages the
+    /// restore brought (dependencies included) and the running cell's context. A host that does not restore
+    /// packages itself (e.g. .NET Interactive, which loads package extensions on its own) never calls it.
+    /// </summary>
+    public void OnPackagesReferenced(Func<IReadOnlyList<ReferencedPackage>, IMagicContext, Task> handler)
+    {
+    }
 }
+
+/// <summary>A package a cell's <c>#r "nuget: ..."</c> brought in.</summary>
+/// <param name="Name">The package id.</param>
+/// <param name="Version">The version the restore chose.</param>
+/// <param name="Folder">The package's folder (holding <c>lib/</c> and, for packages that extend notebooks,
+/// <c>interactive-extensions/</c>), or null for a package the host carries itself.</param>
+public sealed record ReferencedPackage(string Name, string Version, string? Folder);
 
 /// <summary>How a magic command's parameter is written in a cell.</summary>
 public enum MagicParameterKind

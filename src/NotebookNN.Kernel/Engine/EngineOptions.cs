@@ -33,6 +33,19 @@ public sealed class EngineOptions
     /// it costs a second or two of CPU they do not need. Default: false.</summary>
     public bool WarmUpLanguageServices { get; init; }
 
+    /// <summary>Extension assemblies (simple names, beside nnb) loaded when the engine starts, before any cell: the
+    /// compatibility layers the build declares (<c>AssemblyMetadata("NotebookNN.StartupExtension", ...)</c> on nnb).
+    /// A name whose file is absent is skipped. Default: the ones the build declares; empty: none.</summary>
+    public IReadOnlyList<string>? StartupExtensions { get; init; }
+
+    /// <summary>The startup extensions nnb's build declares.</summary>
+    internal static IReadOnlyList<string> DeclaredStartupExtensions() =>
+        typeof(EngineOptions).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .Where(a => a.Key == "NotebookNN.StartupExtension" && !string.IsNullOrWhiteSpace(a.Value))
+            .Select(a => a.Value!)
+            .ToList();
+
     internal void Validate()
     {
         if (WorkingDirectory is not null && !Directory.Exists(WorkingDirectory))

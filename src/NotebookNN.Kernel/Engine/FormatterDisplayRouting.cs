@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace NotebookNN.Kernel.Engine;
@@ -6,9 +5,8 @@ namespace NotebookNN.Kernel.Engine;
 /// <summary>
 /// Shows what notebooks display through the formatting package's own API, the one .NET Interactive notebooks call:
 /// <c>x.Display()</c>, <c>"&lt;b&gt;hi&lt;/b&gt;".DisplayAs("text/html")</c>, <c>rows.DisplayTable()</c> and
-/// <c>DisplayedValue.Update(...)</c>. The package raises its (internal) <c>Formatter.OnFormatterEvent</c> for each,
-/// which only .NET Interactive's kernel could subscribe to; the engine subscribes through reflection, pinned to the
-/// package version it ships (a test fails if a new version drops the event). This
+/// <c>DisplayedValue.Update(...)</c>. The package reports each to <see cref="Formatter.SubscribeToDisplayedValues"/>
+/// subscribers (without one it writes the value to the console). This
 /// writes the value into the cell that is running, as a display output (or an update of the earlier one, by its
 /// display id). A value is formatted with the engine's usual bundle (<see cref="MimeBundleBuilder"/>), so
 /// <c>x.Display()</c> and <c>display(x)</c> show the same thing; <c>DisplayAs</c> keeps the MIME type it names.
@@ -23,10 +21,7 @@ internal static class FormatterDisplayRouting
     public static void Install()
     {
         if (Interlocked.Exchange(ref _installed, 1) == 1) return;
-        var add = typeof(Formatter).GetEvent("OnFormatterEvent", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)
-            ?.GetAddMethod(nonPublic: true);
-        if (add is null) return;
-        add.Invoke(null, [new Action<DisplayedValue>(Route)]);
+        Formatter.SubscribeToDisplayedValues(Route);
         Installed = true;
     }
 

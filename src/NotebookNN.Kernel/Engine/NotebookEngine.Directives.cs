@@ -11,6 +11,7 @@ public sealed partial class NotebookEngine
 
     private readonly List<string> _packageSources = [];
     private readonly Dictionary<string, PackageRequest> _requestedPackages = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Func<IReadOnlyList<ReferencedPackage>, IMagicContext, Task>> _packageHandlers = [];
 
     private static ErrorOutput DirectiveError(string message) => new(DirectiveErrorName, message, [message]);
 
@@ -80,6 +81,7 @@ public sealed partial class NotebookEngine
     private async Task<bool> ReferencePackagesAsync(IReadOnlyList<PackageRequest> packages, CellRun run)
     {
         var installed = new List<string>();
+        var referenced = new List<ReferencedPackage>();
         var toRestore = new List<PackageRequest>();
         foreach (var package in packages)
         {
@@ -119,9 +121,36 @@ public sealed partial class NotebookEngine
                 if (!AddAssemblyReference(path, run)) return false;
             foreach (var package in toRestore)
                 installed.Add(restored.Versions.TryGetValue(package.Name, out var version) ? $"{package.Name}, {version}" : package.ToString());
+            referenced.AddRange(restored.Versions.Select(v => new ReferencedPackage(v.Key, v.Value, restored.Folders.GetValueOrDefault(v.Key))));
         }
 
         run.Channel.Write(new DisplayOutput(InstalledPackagesBundle(installed), null));
+        return await NotifyPackagesReferencedAsync(referenced, run).ConfigureAwait(true);
+    }
+
+    /// <inheritdoc />
+    public void OnPackagesReferenced(Func<IReadOnlyList<ReferencedPackage>, IMagicContext, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_packageHandlers) _packageHandlers.Add(handler);
+    }
+
+    private async Task<bool> NotifyPackagesReferencedAsync(IReadOnlyList<ReferencedPackage> packages, CellRun run)
+    {
+        List<Func<IReadOnlyList<ReferencedPackage>, IMagicContext, Task>> handlers;
+        lock (_packageHandlers) handlers = [.. _packageHandlers];
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                await handler(packages, new MagicContext(this, run)).ConfigureAwait(true);
+            }
+            catch (Exception e)
+            {
+                var inner = e is TargetInvocationException { InnerException: { } cause } ? cause : e;
+                return run.Fail(DirectiveError($"Loading what the packages bring failed: {inner.GetType().Name}: {inner.Message}"));
+            }
+        }
         return true;
     }
 
@@ -158,23 +187,7 @@ public sealed partial class NotebookEngine
 
     private bool LoadExtensions(Assembly assembly, CellRun run)
     {
-        var contract = typeof(INotebookExtension).Assembly;
-        if (assembly != contract && assembly.GetReferencedAssemblies().All(a => a.Name != contract.GetName().Name))
-            return true;
-
-        Type[] types;
-        try
-        {
-            types = assembly.GetExportedTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.OfType<Type>().Where(t => t.IsPublic).ToArray();
-        }
-        var extensionTypes = types.Where(t =>
-            typeof(INotebookExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
-            && t.GetConstructor(Type.EmptyTypes) is not null);
-        foreach (var type in extensionTypes)
+        foreach (var type in ExtensionTypes(assembly))
         {
             if (!_loadedExtensions.Add(type)) continue;
             try
@@ -188,5 +201,47 @@ public sealed partial class NotebookEngine
             }
         }
         return true;
+    }
+
+    /// <summary>Loads the startup extensions (compatibility layers beside nnb); one that fails is reported on stderr
+    /// and left out, so the engine still starts.</summary>
+    private void LoadStartupExtensions()
+    {
+        foreach (var name in _settings.StartupExtensions ?? EngineOptions.DeclaredStartupExtensions())
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, name + ".dll");
+            if (!File.Exists(path)) continue;
+            try
+            {
+                foreach (var type in ExtensionTypes(AssemblyReferences.Load(path)))
+                    if (_loadedExtensions.Add(type))
+                        ((INotebookExtension)Activator.CreateInstance(type)!).Load(this);
+            }
+            catch (Exception e)
+            {
+                var inner = e is TargetInvocationException { InnerException: { } cause } ? cause : e;
+                Console.Error.WriteLine($"nnb: the startup extension {name} failed to load and is left out: {inner.GetType().Name}: {inner.Message}");
+            }
+        }
+    }
+
+    /// <summary>The extension types of an assembly that references the contract.</summary>
+    private static IEnumerable<Type> ExtensionTypes(Assembly assembly)
+    {
+        var contract = typeof(INotebookExtension).Assembly;
+        if (assembly != contract && assembly.GetReferencedAssemblies().All(a => a.Name != contract.GetName().Name))
+            return [];
+        Type[] types;
+        try
+        {
+            types = assembly.GetExportedTypes();
+        }
+        catch (ReflectionTypeLoadException e)
+        {
+            types = e.Types.OfType<Type>().Where(t => t.IsPublic).ToArray();
+        }
+        return types.Where(t =>
+            typeof(INotebookExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
+            && t.GetConstructor(Type.EmptyTypes) is not null);
     }
 }

@@ -69,6 +69,7 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
         RegisterBuiltInMagics();
+        LoadStartupExtensions();
         _initialState = Task.Run(WarmUpAsync);
     }
 

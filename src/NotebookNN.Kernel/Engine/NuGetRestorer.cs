@@ -32,6 +32,7 @@ internal sealed record PackageRequest(string Name, string? Version)
 /// <summary>What a restore made available: packages with their resolved versions and the files to load.</summary>
 internal sealed record RestoredPackages(
     IReadOnlyDictionary<string, string> Versions,
+    IReadOnlyDictionary<string, string> Folders,
     IReadOnlyList<string> Assemblies,
     IReadOnlyList<string> NativeLibraries);
 
@@ -183,6 +184,7 @@ internal sealed class NuGetRestorer(EngineOptions options)
         var ridChain = RuntimeIdentifierChain();
 
         var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var folders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var assemblies = new List<string>();
         var natives = new List<string>();
         foreach (var (key, node) in target)
@@ -193,6 +195,7 @@ internal sealed class NuGetRestorer(EngineOptions options)
             var relative = libraries[key]?["path"]?.GetValue<string>() ?? key.ToLowerInvariant();
             var folder = packageFolders.Select(f => Path.Combine(f, relative)).FirstOrDefault(Directory.Exists);
             if (folder is null) continue;
+            folders[key[..slash]] = folder;
 
             var runtime = AssetPaths(node["runtime"]);
             var native = AssetPaths(node["native"]);
@@ -204,7 +207,7 @@ internal sealed class NuGetRestorer(EngineOptions options)
             assemblies.AddRange(runtime.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Select(p => Path.Combine(folder, p)));
             natives.AddRange(native.Select(p => Path.Combine(folder, p)));
         }
-        return new RestoredPackages(versions, assemblies.Where(File.Exists).ToList(), natives.Where(File.Exists).ToList());
+        return new RestoredPackages(versions, folders, assemblies.Where(File.Exists).ToList(), natives.Where(File.Exists).ToList());
     }
 
     private static List<string> AssetPaths(JsonNode? assets) =>

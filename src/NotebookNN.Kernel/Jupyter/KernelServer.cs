@@ -20,9 +20,10 @@ public sealed class KernelServer : IDisposable
     /// <summary>
     /// How long a failed cell's reply waits for requests still on their way. A front end's "run all" sends every
     /// cell at once, but a cell that fails within milliseconds can finish before the next request has arrived; one
-    /// that arrives while the reply is held back was certainly sent before the front end saw the failure.
+    /// that arrives while the reply is held back was certainly sent before the front end saw the failure. 50 ms was
+    /// too short on a loaded 2-core machine (a queued cell ran after a failure); a failed reply costs 200 ms now.
     /// </summary>
-    private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan InFlightGrace = TimeSpan.FromMilliseconds(200);
 
     private readonly ConnectionInfo _connection;
     private readonly ICellExecutor _executor;

@@ -57,7 +57,9 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
     {
         using var engine = new NotebookEngine();
         var sink = await engine.RunOkAsync("#r \"nuget: Microsoft.Bcl.AsyncInterfaces, 9.0.0\"\nAppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == \"Microsoft.Bcl.AsyncInterfaces\")");
-        Assert.Equal("Installed Packages\n  - Microsoft.Bcl.AsyncInterfaces, 10.0.0 (from the engine)", Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"]);
+        var engineVersion = BuiltInPackages.Engine.VersionOf("Microsoft.Bcl.AsyncInterfaces");
+        Assert.StartsWith("10.", engineVersion);
+        Assert.Equal($"Installed Packages\n  - Microsoft.Bcl.AsyncInterfaces, {engineVersion} (from the engine)", Assert.IsType<DisplayOutput>(sink.Outputs[0]).Data["text/plain"]);
         Assert.Equal("1", sink.Result.Data["text/plain"]);
     }
 

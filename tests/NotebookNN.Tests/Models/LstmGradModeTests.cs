@@ -11,19 +11,6 @@ public sealed class LstmGradModeTests
 {
     static float MaxDiff(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 
-    [Fact]
-    public void Canary_the_raw_LSTM_still_differs_without_grad_mode()
-    {
-        // When this fails, libtorch fixed its no-grad LSTM: LstmGradMode can then go.
-        torch.manual_seed(3);
-        using var lstm = nn.LSTM(2, 3, batchFirst: true);
-        using var x = torch.randn(5, 7, 2);
-        var (withGrad, _, _) = lstm.call(x, null);
-        Tensor noGrad;
-        using (torch.no_grad()) (noGrad, _, _) = lstm.call(x, null);
-        Assert.True(MaxDiff(withGrad, noGrad) > 1e-3, $"difference {MaxDiff(withGrad, noGrad)}");
-    }
-
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]
