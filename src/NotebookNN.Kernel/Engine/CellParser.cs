@@ -26,7 +26,10 @@ internal sealed record MagicItem(int Line, string Name, string RawArguments) : C
 internal sealed class CellParser
 {
     /// <summary>Magic commands whose body is the rest of the cell.</summary>
-    public static readonly IReadOnlySet<string> RestOfCellMagics = new HashSet<string>(StringComparer.Ordinal) { "time", "markdown" };
+    public static readonly IReadOnlySet<string> RestOfCellMagics = new HashSet<string>(StringComparer.Ordinal) { "time", "markdown", "html", "value" };
+
+    /// <summary>Magics whose rest of the cell is text, not C# (language services stop there).</summary>
+    public static readonly IReadOnlySet<string> TextMagics = new HashSet<string>(StringComparer.Ordinal) { "markdown", "html", "value" };
 
     private readonly string[] _lines;
 
@@ -90,11 +93,11 @@ internal sealed class CellParser
         return text.ToString();
     }
 
-    /// <summary>The cell up to a <c>#!markdown</c> line: what follows it is prose, not code.</summary>
+    /// <summary>The cell up to a <c>#!markdown</c>, <c>#!html</c> or <c>#!value</c> line: what follows it is text, not code.</summary>
     public static string CodeBeforeMarkdown(string code)
     {
         var lines = code.Split('\n');
-        var markdown = Array.FindIndex(lines, line => ParseDirective(0, line) is MagicItem { Name: "markdown" });
+        var markdown = Array.FindIndex(lines, line => ParseDirective(0, line) is MagicItem magic && TextMagics.Contains(magic.Name));
         return markdown < 0 ? code : string.Join('\n', lines.Take(markdown));
     }
 

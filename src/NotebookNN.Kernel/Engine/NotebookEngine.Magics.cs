@@ -82,6 +82,7 @@ public sealed partial class NotebookEngine
                 invocation.Context.WriteLine(MagicListing());
                 return Task.CompletedTask;
             }) { Notes = "Lists every directive and magic command, built-in or registered by an extension." });
+        RegisterPolyglotMagics();
     }
 
     private async Task<bool> RunMagicAsync(CellParser parser, MagicItem item, CellRun run)
@@ -91,6 +92,16 @@ public sealed partial class NotebookEngine
             case "markdown":
                 run.Channel.Write(new DisplayOutput(MimeBundleBuilder.FromMarkdown(parser.TextAfter(item.Line)), null));
                 return true;
+            case "html":
+            {
+                var html = parser.TextAfter(item.Line);
+                run.Channel.Write(new DisplayOutput(MimeBundleBuilder.FromText(html, html), null));
+                return true;
+            }
+            case "value":
+                return await RunValueCellAsync(parser, item, run).ConfigureAwait(true);
+            case var other when OtherKernels.ContainsKey(other):
+                return FailOtherKernel(other, run);
             case "time":
             {
                 var stopwatch = Stopwatch.StartNew();
@@ -202,5 +213,12 @@ public sealed partial class NotebookEngine
 
         public Task<object?> EvaluateAsync(string expression, CancellationToken cancellationToken = default) =>
             engine.EvaluateAsync(expression, run.Channel.CellNumber, cancellationToken);
+
+        /// <summary>Runs code as part of the cell, so what it declares stays in the session.</summary>
+        public async Task RunCodeAsync(string code)
+        {
+            if (!await engine.RunCodeAsync(code, run).ConfigureAwait(true))
+                throw new MagicCommandException(run.Error?.EValue ?? "the generated code failed.");
+        }
     }
 }

@@ -119,4 +119,53 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
             cache.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_html_cell_shows_its_text_as_html()
+    {
+        var sink = await _engine.RunOkAsync("#!html\n<b>bold</b>");
+        Assert.Equal("<b>bold</b>", Assert.IsType<DisplayOutput>(Assert.Single(sink.Outputs)).Data["text/html"]);
+    }
+
+    [Fact]
+    public async Task A_value_cell_becomes_a_string_variable_that_set_and_share_pass_on()
+    {
+        using var engine = new NotebookEngine();
+        await engine.RunOkAsync("#!value --name greeting\nHello \"world\"\nsecond line");
+        Assert.Equal("Hello \"world\"\nsecond line", (await engine.RunOkAsync("greeting")).Result.Data["text/plain"]);
+        await engine.RunOkAsync("#!set --name answer --value 42\n#!set --name copy --value @csharp:greeting");
+        Assert.Equal("42 True", (await engine.RunOkAsync("answer + \" \" + (copy == greeting)")).Result.Data["text/plain"]);
+        await engine.RunOkAsync("#!share --from value greeting --as shared");
+        Assert.Equal("True", (await engine.RunOkAsync("shared == greeting")).Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task Sharing_a_variable_that_does_not_exist_says_which_exist()
+    {
+        using var engine = new NotebookEngine();
+        await engine.RunOkAsync("var present = 1;");
+        var (result, sink) = await engine.RunAsync("#!share --from csharp absent");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Equal("#!share: there is no variable 'absent' (variables: present). See #!share --help.", sink.Error.EValue);
+    }
+
+    [Fact]
+    public async Task A_cell_for_another_kernel_fails_with_one_line_naming_it()
+    {
+        var (result, sink) = await _engine.RunAsync("#!fsharp\nlet x = 1");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Equal(NotebookEngine.OtherKernelErrorName, sink.Error.EName);
+        Assert.StartsWith("This cell is for .NET Interactive's F# kernel (#!fsharp); nnb runs C# only", sink.Error.EValue);
+        Assert.Single(sink.Error.Traceback);
+    }
+
+    [Fact]
+    public async Task About_names_the_language_and_runtime_versions()
+    {
+        var sink = await _engine.RunOkAsync("#!about");
+        var text = sink.Stream("stdout");
+        Assert.Contains("C# 14.0", text);
+        Assert.Contains($".NET {Environment.Version}", text);
+        Assert.Contains("NotebookNN.Polyglot.KernelExtensionHosting", text);
+    }
 }

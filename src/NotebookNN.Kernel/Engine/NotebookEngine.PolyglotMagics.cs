@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+using NotebookNN.Extensibility;
+
+namespace NotebookNN.Kernel.Engine;
+
+// The .NET Interactive magics Polyglot notebooks use that make sense with one C# kernel: #!about, #!html, #!value,
+// #!set and #!share, and a clear error for cells written for the kernels nnb does not have.
+public sealed partial class NotebookEngine
+{
+    public const string OtherKernelErrorName = "UnsupportedKernel";
+
+    /// <summary>.NET Interactive's other kernels (and their aliases), by the name a cell selects them with.</summary>
+    private static readonly Dictionary<string, string> OtherKernels = new(StringComparer.Ordinal)
+    {
+        ["fsharp"] = "F#", ["f#"] = "F#", ["F#"] = "F#",
+        ["pwsh"] = "PowerShell", ["powershell"] = "PowerShell",
+        ["javascript"] = "JavaScript", ["js"] = "JavaScript",
+        ["sql"] = "SQL", ["kql"] = "KQL", ["mermaid"] = "Mermaid", ["http"] = "HTTP", ["python"] = "Python", ["r"] = "R",
+    };
+
+    private void RegisterPolyglotMagics()
+    {
+        RegisterMagic(new MagicCommand("about", "Shows the engine's version, its C# and .NET versions and the extensions loaded.",
+            invocation =>
+            {
+                invocation.Context.WriteLine(About());
+                return Task.CompletedTask;
+            }));
+        RegisterMagic(new MagicCommand("html", "Shows the rest of the cell as HTML instead of running it.",
+            _ => throw new MagicCommandException("#!html applies to the rest of a cell: put it on its own line, followed by the HTML."))
+            { Notes = "The lines after it are shown as HTML (text/html), as .NET Interactive's #!html cells." });
+        RegisterMagic(new MagicCommand("value", "Stores the rest of the cell, as text, in a string variable.",
+            _ => throw new MagicCommandException("#!value applies to the rest of a cell: put #!value --name NAME on its own line, followed by the text."))
+        {
+            Parameters = [new("name", "the variable to store the text in") { ValueName = "NAME" }],
+            Notes = "As .NET Interactive's value kernel; with one C# kernel the value is a C# string variable at once.",
+        });
+        RegisterMagic(new MagicCommand("set", "Sets a variable to a text value or to another variable (@csharp:name).", SetAsync)
+        {
+            Parameters =
+            [
+                new("name", "the variable to set") { ValueName = "NAME" },
+                new("value", "the text to store, or @csharp:OTHER / @value:OTHER for another variable's value") { ValueName = "VALUE" },
+            ],
+            Notes = "The value is a string unless it names another variable.",
+        });
+        RegisterMagic(new MagicCommand("share", "Shares a variable from another kernel (here every kernel is C#: it is already shared).", ShareAsync)
+        {
+            Parameters =
+            [
+                new("from", "the kernel the variable comes from", MagicParameterKind.Option) { ValueName = "KERNEL", Completions = ["csharp", "value"] },
+                new("name", "the variable", MagicParameterKind.Positional) { ValueName = "NAME" },
+                new("as", "the name to give it here (default: the same)") { ValueName = "NEWNAME" },
+            ],
+            RequiredPositionals = 1,
+        });
+    }
+
+    private string About()
+    {
+        List<string> extensions;
+        lock (_loadedExtensions) extensions = _loadedExtensions.Select(t => t.FullName ?? t.Name).Order(StringComparer.Ordinal).ToList();
+        return new StringBuilder()
+            .Append("nnb ").Append(Jupyter.KernelInfo.ImplementationVersion).Append(" (NotebookNN)\n")
+            .Append("C# ").Append(CSharpLanguage.DisplayVersion).Append(" (set ").Append(CSharpLanguage.EnvironmentVariable).Append(" to choose another)\n")
+            .Append(".NET ").Append(Environment.Version).Append(", ").Append(System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier).Append('\n')
+            .Append("Extensions: ").Append(extensions.Count == 0 ? "none" : string.Join(", ", extensions))
+            .ToString();
+    }
+
+    /// <summary>A cell's <c>#!value --name x</c> line: the rest of the cell becomes the string variable x.</summary>
+    private async Task<bool> RunValueCellAsync(CellParser parser, MagicItem item, CellRun run)
+    {
+        var command = FindMagic("value")!;
+        var args = ParseBuiltIn(command, item, run);
+        if (args is null) return false;
+        if (args.Help) return WriteUsage(command, run);
+        if (VariableName(args.Value("name"), "--name", command, run) is not { } name) return false;
+        return await RunCodeAsync($"var {name} = {Literal(parser.TextAfter(item.Line))};", run).ConfigureAwait(true);
+    }
+
+    private async Task SetAsync(MagicInvocation invocation)
+    {
+        var command = FindMagic("set")!;
+        var args = MagicArguments.Parse(command, invocation);
+        if (args.Help) { invocation.Context.WriteLine(command.Usage); return; }
+        var name = args.Value("name") is { } n && SyntaxFacts.IsValidIdentifier(n) ? n
+            : throw args.Error($"--name needs a C# variable name, got '{args.Value("name")}'.");
+        var value = args.Value("value") ?? throw args.Error("needs --value (text, or @csharp:OTHER for another variable).");
+        var source = value.StartsWith('@') && value.IndexOf(':') is > 1 and var colon ? value[(colon + 1)..] : null;
+        if (source is not null && !SyntaxFacts.IsValidIdentifier(source))
+            throw args.Error($"'{value}' names no variable: write @csharp:NAME.");
+        await ((MagicContext)invocation.Context).RunCodeAsync($"var {name} = {source ?? Literal(value)};").ConfigureAwait(true);
+    }
+
+    private async Task ShareAsync(MagicInvocation invocation)
+    {
+        var command = FindMagic("share")!;
+        var args = MagicArguments.Parse(command, invocation);
+        if (args.Help) { invocation.Context.WriteLine(command.Usage); return; }
+        var name = args.Positionals[0];
+        if (!SyntaxFacts.IsValidIdentifier(name)) throw args.Error($"'{name}' is not a variable name.");
+        if (!VariableNames.Contains(name))
+            throw args.Error($"there is no variable '{name}' (variables: {(VariableNames.Count == 0 ? "none" : string.Join(", ", VariableNames))}).");
+        if (args.Value("as") is { } alias && alias != name)
+        {
+            if (!SyntaxFacts.IsValidIdentifier(alias)) throw args.Error($"--as needs a C# variable name, got '{alias}'.");
+            await ((MagicContext)invocation.Context).RunCodeAsync($"var {alias} = {name};").ConfigureAwait(true);
+        }
+    }
+
+    private bool FailOtherKernel(string name, CellRun run)
+    {
+        var language = OtherKernels[name];
+        var message = $"This cell is for .NET Interactive's {language} kernel (#!{name}); nnb runs C# only, so the cell was not run. "
+                      + "Rewrite it in C#, or run the notebook in dotnet-interactive.";
+        return run.Fail(new ErrorOutput(OtherKernelErrorName, message, [message]));
+    }
+
+    private MagicArguments? ParseBuiltIn(MagicCommand command, MagicItem item, CellRun run)
+    {
+        try
+        {
+            var arguments = MagicArguments.Split(item.RawArguments);
+            return MagicArguments.Parse(command, new MagicInvocation(command.Name, arguments, item.RawArguments, new MagicContext(this, run)));
+        }
+        catch (Exception e) when (e is MagicCommandException or FormatException)
+        {
+            run.Fail(MagicError(command, e.Message));
+            return null;
+        }
+    }
+
+    private static bool WriteUsage(MagicCommand command, CellRun run)
+    {
+        run.Channel.WriteStream("stdout", command.Usage + "\n");
+        return true;
+    }
+
+    private string? VariableName(string? name, string option, MagicCommand command, CellRun run)
+    {
+        if (name is not null && SyntaxFacts.IsValidIdentifier(name)) return name;
+        run.Fail(MagicError(command, $"{option} needs a C# variable name, got '{name ?? ""}'."));
+        return null;
+    }
+
+    /// <summary>A C# verbatim string literal holding <paramref name="text"/> exactly.</summary>
+    private static string Literal(string text) => "@\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
