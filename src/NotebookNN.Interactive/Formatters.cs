@@ -3,6 +3,7 @@ using NotebookNN.Interactive.Models;
 using NotebookNN.Interactive.Plots;
 using NotebookNN.Interactive.Probabilities;
 using NotebookNN.Interactive.Tensors;
+using NotebookNN.Interactive.Training;
 using NotebookNN.Models;
 using NotebookNN.Probabilities;
 using Plotly.NET;
@@ -41,6 +42,10 @@ public static class Formatters
         Formatter.Register<ModelSummary>(ModelSummaryView.ToText, PlainText);
         Formatter.Register<ModelSummary>(ModelSummaryView.ToHtml, HtmlMime);
         Formatter.SetPreferredMimeTypesFor(typeof(ModelSummary), HtmlMime, PlainText);
+
+        Formatter.Register<TrainingProgressView>(v => v.ToText(), PlainText);
+        Formatter.Register<TrainingProgressView>(v => v.ToHtml(), HtmlMime);
+        Formatter.SetPreferredMimeTypesFor(typeof(TrainingProgressView), HtmlMime, PlainText);
 
         Formatter.Register<GenericChart>(ChartText, PlainText);
         Formatter.Register<GenericChart>(PlotlyHtml.ToHtml, HtmlMime);

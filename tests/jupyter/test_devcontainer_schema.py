@@ -58,6 +58,16 @@ class DevContainerSchemaTests(unittest.TestCase):
                     set(config["customizations"]["vscode"]["extensions"]),
                 )
 
+    def test_both_make_vs_code_ask_the_kernel_for_completions_after_a_dot_in_csharp(self):
+        # VS Code's Jupyter extension asks a kernel for completions only on the trigger characters set for its
+        # language; it has none for csharp, so without this C# cells complete nothing after "xs.".
+        for path in (CPU, GPU):
+            with self.subTest(path=str(path.relative_to(ROOT))):
+                triggers = load(path)["customizations"]["vscode"]["settings"]["jupyter.completionTriggerCharacters"]
+                self.assertEqual(["."], triggers["csharp"])
+                # The setting replaces the extension's default object, so Python keeps its default characters.
+                self.assertEqual([".", "%", "'", '"'], triggers["python"])
+
     def test_gpu_file_passes_all_gpus_and_requires_one(self):
         config = load(GPU)
         args = config["runArgs"]

@@ -1,12 +1,13 @@
 """The NotebookNN kernel under the real jupyter_client: authentication, garbage, interrupt, large output,
-stop_on_error, stdin, display updates, silent cells, comms, restart, shutdown and clean exit.
+stop_on_error, stdin, display updates, live Fit progress, silent cells, comms, restart, shutdown and clean exit.
 
 Run: /usr/bin/python3 -m unittest tests/jupyter/test_kernel_robustness.py  (from the repository root; see nnb_kernelspec.py)
 """
-import sys
+import datetime
 import os
 import queue
 import signal
+import sys
 import time
 import unittest
 
@@ -245,6 +246,33 @@ class ProtocolTests(unittest.TestCase):
         self.assertEqual(display_id, updates[0]["transient"]["display_id"])
         self.assertIn("first", displays[0]["data"]["text/plain"])
         self.assertIn("second", updates[0]["data"]["text/plain"])
+
+    def test_a_plain_fit_shows_live_progress_updated_in_place_while_it_trains(self):
+        setup, _ = self.k.run('#r "nuget: NotebookNN"\n#r "nuget: NotebookNN.Interactive"')
+        self.assertEqual("ok", setup["content"]["status"])
+        # 5 batches x 4 epochs, each held 60 ms by the loss: about 1.2 s of training.
+        reply, messages = self.k.run(
+            "using TorchSharp;\nusing static TorchSharp.torch;\nusing NotebookNN.Training;\n"
+            "var fitModel = nn.Linear(2, 1);\n"
+            "var fitTrainer = new Trainer(fitModel, (p, t) => { System.Threading.Thread.Sleep(60); return nn.functional.mse_loss(p, t); },"
+            " optim.SGD(fitModel.parameters(), 0.05));\n"
+            "var fitX = torch.rand(160, 2);\n"
+            "fitTrainer.Fit(fitX, fitX.sum(1, keepdim: true), new FitOptions { Epochs = 4, BatchSize = 32 });")
+        self.assertEqual("ok", reply["content"]["status"])
+        displays = [m for m in messages if m["msg_type"] == "display_data"]
+        updates = [m for m in messages if m["msg_type"] == "update_display_data"]
+        self.assertEqual(1, len(displays))
+        display_id = displays[0]["content"]["transient"]["display_id"]
+        self.assertTrue(all(u["content"]["transient"]["display_id"] == display_id for u in updates))
+        training = [u for u in updates if u["content"]["data"]["text/plain"].endswith("training")]
+        self.assertGreaterEqual(len(training), 2, [u["content"]["data"]["text/plain"] for u in updates])
+        final = updates[-1]["content"]["data"]
+        self.assertTrue(final["text/plain"].startswith("Fit [====================] epoch 4/4"), final["text/plain"])
+        self.assertIn("<progress", final["text/html"])
+        # Sent while training, not all at the end: the first update left the kernel well before the final one.
+        first, last = (datetime.datetime.fromisoformat(m["header"]["date"].replace("Z", "+00:00")) if isinstance(m["header"]["date"], str)
+                       else m["header"]["date"] for m in (training[0], updates[-1]))
+        self.assertGreaterEqual((last - first).total_seconds(), 0.4)
 
     def test_interrupt_while_waiting_for_input_ends_the_cell_and_the_kernel_keeps_serving(self):
         msg_id = self.k.kc.execute("var never = Console.ReadLine();", allow_stdin=True)

@@ -52,6 +52,14 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     private int _cellCount;
     private bool _disposed;
 
+    static NotebookEngine()
+    {
+        // Code a cell calls (Trainer.Fit's live progress) shows and replaces outputs of the cell running on its flow,
+        // as display(...) does; outside a cell there is nowhere to show them.
+        NotebookNN.Interactive.LiveOutput.Show = value =>
+            ConsoleRouting.Current is null ? null : Scripting.DisplayHandle.Show(value, null).Update;
+    }
+
     /// <summary>Creates an engine; the C# compiler warms up in the background so the first cell starts sooner.</summary>
     public NotebookEngine(EngineOptions? options = null)
     {

@@ -10,9 +10,6 @@ namespace NotebookNN.Kernel.Jupyter;
 /// </summary>
 public sealed class KernelMessageHandler
 {
-    /// <summary>The kernel session id stamped on every message this kernel sends.</summary>
-    public string Session { get; }
-
     private readonly ICellExecutor _executor;
     private readonly IMessagePublisher _iopub;
     private readonly TextWriter _log;
@@ -40,6 +37,9 @@ public sealed class KernelMessageHandler
         _cancelInput = cancelInput;
         _stop = stop;
     }
+
+    /// <summary>The kernel session id stamped on every message this kernel sends.</summary>
+    public string Session { get; }
 
     /// <summary>The execute_request running now and whether it allows stdin; null between cells.</summary>
     public (JupyterMessage Request, bool AllowStdin)? Running => _running is { } running ? (running.Request, running.AllowStdin) : null;

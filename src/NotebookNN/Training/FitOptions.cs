@@ -47,6 +47,12 @@ public sealed class FitOptions
     /// epoch loss is accumulated on the device and read once per epoch.
     /// </summary>
     public bool ReportBatchLoss { get; init; }
+
+    /// <summary>
+    /// Whether this fit shows live progress where a notebook host offers it (see <see cref="FitProgress"/>): one
+    /// display updated in place, at most every half second. Off: only the <c>Progress</c> event reports.
+    /// </summary>
+    public bool ShowProgress { get; init; } = true;
 }
 
 /// <summary>Which direction of a monitored value counts as an improvement.</summary>
@@ -109,7 +115,7 @@ public enum ProgressKind
 }
 
 /// <summary>
-/// A progress report from <c>Trainer.Fit</c>, what a notebook renders as a progress bar.
+/// A progress report from <c>Trainer.Fit</c>, what a notebook renders as a progress bar (see <see cref="FitProgress"/>).
 /// </summary>
 /// <param name="Kind">Batch or epoch end.</param>
 /// <param name="Epoch">The 0-based epoch.</param>

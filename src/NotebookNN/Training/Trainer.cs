@@ -83,17 +83,19 @@ public sealed class Trainer
         int batches = (int)((n + options.BatchSize - 1) / options.BatchSize);
         using var generator = NN.NewGenerator(options.Seed);
         var stopper = options.EarlyStopping is null ? null : new StopperState(options.EarlyStopping);
+        var live = FitProgress.Start(options);
         try
         {
             for (int epoch = 0; epoch < options.Epochs; epoch++)
             {
-                var row = RunEpoch(epoch, xTrain, yTrain, n, batches, generator, options);
+                var row = RunEpoch(epoch, xTrain, yTrain, n, batches, generator, options, live);
                 if (validation is { } val)
                     foreach (var (name, value) in EvaluateCore(val.X, val.Y, options.ValidationBatchSize))
                         row["val_" + name] = value;
                 history.Add(row);
-                Progress?.Invoke(new TrainingProgress(ProgressKind.EpochEnd, epoch, options.Epochs, batches, batches,
-                    row["loss"], row));
+                var progress = new TrainingProgress(ProgressKind.EpochEnd, epoch, options.Epochs, batches, batches, row["loss"], row);
+                live?.Epoch(progress);
+                Progress?.Invoke(progress);
                 if (stopper is not null && stopper.Update(epoch, row, Model))
                 {
                     history.StoppedEpoch = epoch;
@@ -105,6 +107,7 @@ public sealed class Trainer
                 history.BestEpoch = stopper.BestEpoch;
                 history.RestoredBestWeights = stopper.RestoreIfAsked(Model);
             }
+            live?.Finish();
         }
         finally
         {
@@ -155,7 +158,7 @@ public sealed class Trainer
     }
 
     Dictionary<string, double> RunEpoch(int epoch, Tensor x, Tensor y, long n, int batches, Generator generator,
-        FitOptions options)
+        FitOptions options, FitProgress.Reporter? live)
     {
         using var epochScope = NewDisposeScope();
         Model.train();
@@ -185,6 +188,7 @@ public sealed class Trainer
                 if (kept is not null) kept.Add(batchScope.MoveToOuter(prediction.detach(), yb));
             }
             ReportBatch(epoch, b, batches, start + size, lossSum, options);
+            live?.Batch(epoch, b + 1, batches);
         }
         var row = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = lossSum.item<double>() / n };
         if (kept is not null)
