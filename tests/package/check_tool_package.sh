@@ -9,6 +9,9 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 packages="$repo/artifacts/packages"
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -1)
 fail() { echo "tool package check: $*" >&2; exit 1; }
+# A package is a zip; Python reads it (unzip is not on every CI image).
+zip_list() { /usr/bin/python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$1"; }
+zip_cat() { /usr/bin/python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$1" "$2"; }
 
 if [ "${1:-}" != "--no-pack" ]; then
   rm -rf "$packages"
@@ -20,24 +23,24 @@ for id in NotebookNN NotebookNN.Interactive NotebookNN.Tool.linux-x64; do
   nupkg="$packages/$id.$version.nupkg"
   [ -f "$nupkg" ] || fail "missing $nupkg"
   [ -f "$packages/$id.$version.snupkg" ] || fail "missing the symbol package of $id"
-  nuspec=$(unzip -p "$nupkg" "$id.nuspec")
+  nuspec=$(zip_cat "$nupkg" "$id.nuspec")
   for field in '<readme>README.md</readme>' '<license type="expression">MIT</license>' '<repository type="git" url="https://github.com/'; do
     grep -qF "$field" <<<"$nuspec" || fail "$id's nuspec lacks $field"
   done
-  files=$(unzip -l "$nupkg")   # listed first: grep -q would end a pipe early and pipefail would fail it
-  grep -q ' README.md$' <<<"$files" || fail "$id carries no README.md"
+  files=$(zip_list "$nupkg")   # listed first: grep -q would end a pipe early and pipefail would fail it
+  grep -qx 'README.md' <<<"$files" || fail "$id carries no README.md"
 done
 [ -f "$packages/NotebookNN.Tool.$version.nupkg" ] || fail "missing the NotebookNN.Tool package"
 for id in NotebookNN NotebookNN.Interactive; do
-  files=$(unzip -l "$packages/$id.$version.nupkg")
-  grep -q "lib/net10.0/$id.xml" <<<"$files" || fail "$id carries no XML docs"
+  files=$(zip_list "$packages/$id.$version.nupkg")
+  grep -qx "lib/net10.0/$id.xml" <<<"$files" || fail "$id carries no XML docs"
 done
-tool_files=$(unzip -l "$packages/NotebookNN.Tool.linux-x64.$version.nupkg")
-for file in nnb.dll NotebookNN.dll NotebookNN.Interactive.dll TorchSharp.dll libLibTorchSharp.so libtorch_cpu.so; do
-  grep -q "tools/net10.0/linux-x64/$file\$" <<<"$tool_files" || fail "the tool package lacks $file"
+tool_files=$(zip_list "$packages/NotebookNN.Tool.linux-x64.$version.nupkg")
+for file in nnb.dll NotebookNN.dll NotebookNN.Interactive.dll TorchSharp.dll libLibTorchSharp.so libtorch_cpu.so datasets/mnist/t10k-images-idx3-ubyte.gz; do
+  grep -qx "tools/net10.0/linux-x64/$file" <<<"$tool_files" || fail "the tool package lacks $file"
 done
 # The shim must be the one the build patched (its GLIBCXX_3.4.32 need made weak), not TorchSharp's original.
-packed_shim=$(unzip -p "$packages/NotebookNN.Tool.linux-x64.$version.nupkg" tools/net10.0/linux-x64/libLibTorchSharp.so | sha256sum | cut -d' ' -f1)
+packed_shim=$(zip_cat "$packages/NotebookNN.Tool.linux-x64.$version.nupkg" tools/net10.0/linux-x64/libLibTorchSharp.so | sha256sum | cut -d' ' -f1)
 built_shim=$(sha256sum "$repo/src/NotebookNN.Kernel/bin/Release/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so" | cut -d' ' -f1)
 [ "$packed_shim" = "$built_shim" ] || fail "the packed libLibTorchSharp.so is not the patched one in the build output"
 
