@@ -10,6 +10,7 @@ EngineFactory engine = folder => new NotebookEngine(new EngineOptions { WorkingD
 var root = NnbCommandLine.CreateRoot();
 root.Subcommands.Add(RunCommand.Create(engine, console));
 root.Subcommands.Add(WorkerCommand.Create(engine, console));
+root.Subcommands.Add(SiteCommand.Create(console));
 foreach (var command in NotebookNN.Kernel.Jupyter.KernelCli.Commands(() => engine(Environment.CurrentDirectory)))
     root.Subcommands.Add(command);
 return await NnbCommandLine.InvokeAsync(root, args, console);

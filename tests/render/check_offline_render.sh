@@ -51,6 +51,9 @@ render() {  # name, html file: dumps the DOM, counts drawn charts, takes a scree
   [ "$drawn" -eq "$charts" ] || { echo "render check: $name: charts did not draw offline" >&2; failed=1; }
   [ -s "$out/$name.png" ] || { echo "render check: $name: no screenshot" >&2; failed=1; }
 }
+# The live session's first chart brought plotly.js; the others reused it.
+live_loaders=$(grep -o 'data-nnb-plotly-loader' "$out/live/extension-views.html" | wc -l)
+[ "$live_loaders" -eq 1 ] || { echo "render check: the live session's page carries $live_loaders plotly.js loaders, expected 1" >&2; failed=1; }
 render nbconvert "$out/extension-views.html"
 render site "$out/site/extension-views.html"
 render live "$out/live/extension-views.html"

@@ -99,7 +99,7 @@ public static class PlotlyHtml
           .Append("  (function draw() {\n")
           .Append("    if (window.Plotly) { window.Plotly.newPlot('").Append(id).Append("', figure.data, figure.layout, {responsive: true}); }\n")
           .Append("    else if (++tries <= 600) { setTimeout(draw, 50); }\n")
-          .Append("    else { document.getElementById('").Append(id).Append("').textContent = 'plotly.js is not loaded: the first chart output of the notebook brings it; re-run that cell or the notebook.'; }\n")
+          .Append("    else { document.getElementById('").Append(id).Append("').textContent = 'plotly.js is not loaded: the first chart output of the notebook (or kernel session) brings it. Restart the kernel and run the notebook again, or set PlotlyHtml.Inclusion = PlotlyJsInclusion.EveryOutput.'; }\n")
           .Append("  })();\n")
           .Append("})();</script></div>");
         return sb.ToString();

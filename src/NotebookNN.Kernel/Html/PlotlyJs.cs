@@ -77,10 +77,18 @@ public static partial class PlotlyJs
                 };
                 if (data is null || !data.TryGetValue("text/html", out var html) || !IsNeededBy(html)) continue;
                 var stripped = RemoveEmbeddedCopies(html);
-                data["text/html"] = charts++ == 0 ? PlotlyHtml.LoaderHtml + stripped : stripped;
+                data["text/html"] = charts++ == 0 ? WithLoader(stripped) : stripped;
             }
         }
         return charts;
+    }
+
+    /// <summary>The chart with the loader where <see cref="PlotlyHtml.ChartHtml"/> puts it (before the drawing script),
+    /// so the first chart of an executed copy reads the same as the kernel's; other chart HTML gets it in front.</summary>
+    private static string WithLoader(string chart)
+    {
+        var drawing = chart.IndexOf("<script type=\"text/javascript\" " + PlotlyHtml.ChartAttribute, StringComparison.Ordinal);
+        return drawing < 0 ? PlotlyHtml.LoaderHtml + chart : chart.Insert(drawing, PlotlyHtml.LoaderHtml);
     }
 
     /// <summary>The start of plotly.min.js's licence comment, e.g. <c>* plotly.js v2.28.0</c>.</summary>

@@ -85,10 +85,32 @@ public static partial class KernelSpecInstaller
     /// </summary>
     public static IReadOnlyList<string> CurrentLauncher()
     {
+        // Installed as a dotnet tool, the kernel runs the tool's command (its shim), which survives `dotnet tool update`;
+        // the versioned folder this assembly sits in does not.
+        if (ToolShim(typeof(KernelSpecInstaller).Assembly.Location) is { } shim)
+            return [shim];
         var start = WorkerProtocol.NnbStartInfo([]);
         string program = Path.IsPathRooted(start.FileName) ? start.FileName : FindOnPath(start.FileName)
             ?? throw new InvalidOperationException($"Cannot find '{start.FileName}' on PATH to put its absolute path in kernel.json.");
         return [Path.GetFullPath(program), .. start.ArgumentList];
+    }
+
+    /// <summary>The command name of the NotebookNN.Tool package.</summary>
+    public const string ToolCommandName = "nnb";
+
+    /// <summary>
+    /// The dotnet tool shim that starts nnb when <paramref name="assemblyPath"/> lies in a tool store
+    /// (<c>TOOL_PATH/.store/notebooknn.tool/VERSION/...</c>, as <c>dotnet tool install -g</c> or <c>--tool-path</c>
+    /// lay it out): <c>TOOL_PATH/nnb</c>. Null when nnb does not run from a tool store or the shim is missing.
+    /// </summary>
+    public static string? ToolShim(string assemblyPath)
+    {
+        ArgumentNullException.ThrowIfNull(assemblyPath);
+        var marker = Path.DirectorySeparatorChar + ".store" + Path.DirectorySeparatorChar;
+        var at = Path.GetFullPath(assemblyPath).IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var shim = Path.Combine(Path.GetFullPath(assemblyPath)[..at], OperatingSystem.IsWindows() ? ToolCommandName + ".exe" : ToolCommandName);
+        return File.Exists(shim) ? shim : null;
     }
 
     /// <summary>The <c>kernels</c> directory for <paramref name="scope"/>.</summary>

@@ -43,7 +43,7 @@ public static class DatasetStore
     /// <summary>
     /// The datasets folder. Unless set, it is <c>$NOTEBOOKNN_DATA</c> when that is set, else the <c>datasets</c>
     /// folder beside <c>NotebookNN.sln</c>, found by walking up from the current directory and then from the
-    /// library's own location.
+    /// application's location, else the <c>datasets</c> folder beside the application (the installed nnb tool's copy).
     /// </summary>
     public static string Root
     {
@@ -154,6 +154,10 @@ public static class DatasetStore
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "NotebookNN.sln")) && Directory.Exists(Path.Combine(dir.FullName, "datasets")))
                     return Path.Combine(dir.FullName, "datasets");
+        // The installed nnb tool (NotebookNN.Tool) carries a copy of the datasets beside its assemblies.
+        var beside = Path.Combine(AppContext.BaseDirectory, "datasets");
+        if (Directory.Exists(beside))
+            return beside;
         throw new DirectoryNotFoundException(
             "Could not find the datasets folder: no NotebookNN.sln with a datasets/ folder above the current directory " +
             $"({Directory.GetCurrentDirectory()}) or the library ({AppContext.BaseDirectory}). Run from inside the repository, " +

@@ -14,6 +14,22 @@ public class KernelSpecInstallerTests : IDisposable
     }
 
     [Fact]
+    public void Run_from_a_dotnet_tool_store_the_kernel_starts_the_tools_shim_and_otherwise_no_shim_is_used()
+    {
+        // The layout `dotnet tool install --tool-path TOOLS` makes: the shim in TOOLS, the files in a versioned store.
+        var tools = Path.Combine(_prefix, "tools");
+        var assembly = Path.Combine(tools, ".store", "notebooknn.tool", "0.1.0", "notebooknn.tool.linux-x64", "0.1.0", "tools", "net10.0", "linux-x64", "nnb.dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(assembly)!);
+        File.WriteAllText(assembly, "");
+
+        Assert.Null(KernelSpecInstaller.ToolShim(assembly));
+        File.WriteAllText(Path.Combine(tools, "nnb"), "#!/bin/sh\n");
+        Assert.Equal(Path.Combine(tools, "nnb"), KernelSpecInstaller.ToolShim(assembly));
+        // A clone's build output is not a tool store.
+        Assert.Null(KernelSpecInstaller.ToolShim(typeof(KernelSpecInstaller).Assembly.Location));
+    }
+
+    [Fact]
     public void Prefix_install_writes_kernel_json_and_both_logos_under_share_jupyter_kernels()
     {
         string dir = KernelSpecInstaller.Install(KernelSpecScope.Prefix, _prefix, "notebooknn", ["/opt/nnb/nnb"]);

@@ -22,6 +22,7 @@ public class CliTests
         var root = NnbCommandLine.CreateRoot();
         root.Subcommands.Add(RunCommand.Create(NewEngine, console));
         root.Subcommands.Add(WorkerCommand.Create(NewEngine, console));
+        root.Subcommands.Add(SiteCommand.Create(console));
         var code = await NnbCommandLine.InvokeAsync(root, args, console);
         return new Invocation(code, output.ToString(), error.ToString());
     }
@@ -147,6 +148,28 @@ public class CliTests
             ran.AddRange(names);
         }
         Assert.Equal(["a.ipynb", "b.ipynb", "c.ipynb"], ran.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Nnb_site_puts_the_executed_copies_of_several_shards_on_one_site_with_their_recorded_status()
+    {
+        var folder = TestFiles.NewScratchFolder();
+        CopyToScratch("throws.ipynb", folder);
+        CopyToScratch("outputs.ipynb", folder);
+        var results = TestFiles.NewScratchFolder();
+        foreach (var shard in new[] { 1, 2 })
+            await NnbAsync("run", folder, "--shard", $"{shard}/2", "--output-dir", Path.Combine(results, "executed"));
+
+        var invocation = await NnbAsync("site", Path.Combine(results, "executed"), "--html", Path.Combine(results, "site"));
+
+        Assert.True(invocation.ExitCode == 1, invocation.Output + invocation.Error);   // one notebook failed
+        var index = File.ReadAllText(Path.Combine(results, "site", "index.html"));
+        Assert.Contains("<a href=\"outputs.html\">outputs.ipynb</a>", index);
+        Assert.Contains("<a href=\"throws.html\">throws.ipynb</a>", index);
+        Assert.Contains("<td class=\"run failed\">failed</td><td>2/3</td>", index);
+        Assert.Contains("1 of 2 passed", index);
+        Assert.Contains("failed · 2/3 cells", File.ReadAllText(Path.Combine(results, "site", "throws.html")));
+        Assert.Equal(2, (await NnbAsync("site", Path.Combine(results, "nothing-here"), "--html", Path.Combine(results, "site2"))).ExitCode);
     }
 
     [Fact]
