@@ -17,6 +17,8 @@ public sealed class PackageExtensionLoader : IKernelExtension
     {
         ArgumentNullException.ThrowIfNull(kernel);
         HostAssemblyUnification.Install();
+        // Code a cell calls (Trainer.Fit's progress) shows an output of the running command and replaces it later.
+        LiveOutput.Show ??= value => KernelInvocationContext.Current is { } running ? running.Display(value).Update : null;
         var messages = TorchSharpNativeBackend.Prepare();
         var host = DotNetInteractiveHost.For(kernel);
         foreach (var type in ExtensionTypes(PackageLibFolder()))

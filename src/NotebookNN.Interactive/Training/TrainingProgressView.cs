@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NotebookNN.Extensibility;
 using NotebookNN.Training;
 
 namespace NotebookNN.Interactive.Training;

@@ -56,7 +56,7 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     {
         // Code a cell calls (Trainer.Fit's live progress) shows and replaces outputs of the cell running on its flow,
         // as display(...) does; outside a cell there is nowhere to show them.
-        NotebookNN.Interactive.LiveOutput.Show = value =>
+        LiveOutput.Show = value =>
             ConsoleRouting.Current is null ? null : Scripting.DisplayHandle.Show(value, null).Update;
     }
 

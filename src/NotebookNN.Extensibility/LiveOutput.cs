@@ -1,8 +1,9 @@
-namespace NotebookNN.Interactive;
+namespace NotebookNN.Extensibility;
 
 /// <summary>
 /// How code the cell calls (a library such as <c>Trainer.Fit</c>), not only the cell's own text, shows an output in
-/// the running cell and replaces it later. The notebook engine sets <see cref="Show"/>; outside a notebook it is null.
+/// the running cell and replaces it later. Each host sets <see cref="Show"/> (nnb's engine, the .NET Interactive adapter);
+/// outside a notebook it is null.
 /// </summary>
 public static class LiveOutput
 {
