@@ -100,6 +100,8 @@ public sealed partial class NotebookEngine
             }
             case "value":
                 return await RunValueCellAsync(parser, item, run).ConfigureAwait(true);
+            case "import":
+                return await RunImportAsync(item, run).ConfigureAwait(true);
             case var other when OtherKernels.ContainsKey(other):
                 return FailOtherKernel(other, run);
             case "time":

@@ -37,6 +37,13 @@ public sealed partial class NotebookEngine
             Parameters = [new("name", "the variable to store the text in") { ValueName = "NAME" }],
             Notes = "As .NET Interactive's value kernel; with one C# kernel the value is a C# string variable at once.",
         });
+        RegisterMagic(new MagicCommand("import", "Runs the C# of another file in this session: .cs, .csx, or the C# cells of a .dib or .ipynb.",
+            _ => throw new MagicCommandException("#!import is handled by the engine."))
+        {
+            Parameters = [new("file", "the file, relative to the notebook's folder", MagicParameterKind.Positional) { ValueName = "FILE" }],
+            RequiredPositionals = 1,
+            Notes = "What the file declares (variables, types, usings, #r references) stays in the session, as if its cells ran here.",
+        });
         RegisterMagic(new MagicCommand("set", "Sets a variable to a text value or to another variable (@csharp:name).", SetAsync)
         {
             Parameters =
@@ -79,6 +86,66 @@ public sealed partial class NotebookEngine
         if (args.Help) return WriteUsage(command, run);
         if (VariableName(args.Value("name"), "--name", command, run) is not { } name) return false;
         return await RunCodeAsync($"var {name} = {Literal(parser.TextAfter(item.Line))};", run).ConfigureAwait(true);
+    }
+
+    private int _importDepth;
+
+    /// <summary><c>#!import FILE</c>: the file's C# runs as part of this cell.</summary>
+    private async Task<bool> RunImportAsync(MagicItem item, CellRun run)
+    {
+        var command = FindMagic("import")!;
+        var args = ParseBuiltIn(command, item, run);
+        if (args is null) return false;
+        if (args.Help) return WriteUsage(command, run);
+        var argument = args.Positionals[0];
+        var portable = Path.DirectorySeparatorChar == '/' ? argument.Replace('\\', '/') : argument;
+        var path = Path.GetFullPath(Path.Combine(_workingDirectory, portable));
+        if (!File.Exists(path))
+            return run.Fail(MagicError(command, args.Error($"the file '{path}' does not exist (relative paths are resolved against {_workingDirectory}).").Message));
+        if (_importDepth >= 8)
+            return run.Fail(MagicError(command, args.Error($"imports are nested more than 8 deep at '{path}': does a file import itself?").Message));
+
+        List<string> cells;
+        var skipped = 0;
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".cs" or ".csx":
+                cells = [await File.ReadAllTextAsync(path).ConfigureAwait(true)];
+                break;
+            case ".dib" or ".ipynb":
+                Notebooks.Notebook notebook;
+                try
+                {
+                    notebook = Notebooks.NotebookFile.Load(path);
+                }
+                catch (Exception e) when (e is Notebooks.NotebookFormatException or IOException)
+                {
+                    return run.Fail(MagicError(command, args.Error($"'{path}' could not be read: {e.Message}").Message));
+                }
+                var code = notebook.Cells.Where(c => c.Kind == Notebooks.CellKind.Code).ToList();
+                cells = code.Where(c => notebook.LanguageOf(c) == "csharp").Select(c => c.Source).ToList();
+                skipped = code.Count - cells.Count;
+                break;
+            default:
+                return run.Fail(MagicError(command, args.Error($"'{Path.GetFileName(path)}' is not a file it can import: give a .cs, .csx, .dib or .ipynb file.").Message));
+        }
+
+        _importDepth++;
+        try
+        {
+            foreach (var source in cells)
+            {
+                var parser = new CellParser(source);
+                if (!await RunItemsAsync(parser, parser.Parse(), run).ConfigureAwait(true)) return false;
+            }
+        }
+        finally
+        {
+            _importDepth--;
+        }
+        if (skipped > 0)
+            run.Channel.WriteStream("stdout", $"#!import: {skipped} cell(s) of {Path.GetFileName(path)} are for other kernels and were not run.\n");
+        return true;
     }
 
     private async Task SetAsync(MagicInvocation invocation)

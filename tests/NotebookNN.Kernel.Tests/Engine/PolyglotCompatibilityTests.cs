@@ -168,4 +168,29 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
         Assert.Contains($".NET {Environment.Version}", text);
         Assert.Contains("NotebookNN.Polyglot.KernelExtensionHosting", text);
     }
+
+    [Fact]
+    public async Task Import_runs_a_csharp_file_and_the_csharp_cells_of_a_notebook_in_the_session()
+    {
+        var folder = Directory.CreateTempSubdirectory("nnb-import-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "helpers.cs"), "static int Twice(int x) => 2 * x;\nvar fromFile = Twice(21);");
+            File.WriteAllText(Path.Combine(folder.FullName, "setup.dib"),
+                "#!meta\n\n{\"kernelInfo\":{\"defaultKernelName\":\"csharp\",\"items\":[{\"name\":\"csharp\"},{\"name\":\"fsharp\"}]}}\n\n"
+                + "#!csharp\n\nvar fromDib = fromFile + 1;\n\n#!fsharp\n\nlet ignored = 1\n");
+            using var engine = new NotebookEngine(new EngineOptions { WorkingDirectory = folder.FullName });
+            var import = await engine.RunOkAsync("#!import helpers.cs\n#!import setup.dib");
+            Assert.Equal("#!import: 1 cell(s) of setup.dib are for other kernels and were not run.\n", import.Stream("stdout"));
+            Assert.Equal("42 43", (await engine.RunOkAsync("$\"{fromFile} {fromDib}\"")).Result.Data["text/plain"]);
+
+            var (missing, sink) = await engine.RunAsync("#!import nothing.cs");
+            Assert.Equal(CellStatus.Error, missing.Status);
+            Assert.StartsWith("#!import: the file '", sink.Error.EValue);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
