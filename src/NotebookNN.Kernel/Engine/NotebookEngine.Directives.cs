@@ -161,7 +161,7 @@ public sealed partial class NotebookEngine
         foreach (var package in packages)
         {
             plain.Append("\n  - ").Append(package);
-            html.Append("<li><span>").Append(System.Net.WebUtility.HtmlEncode(package)).Append("</span></li>");
+            html.Append("<li><span>").Append(HtmlText.Escape(package)).Append("</span></li>");
         }
         html.Append("</ul></div>");
         return MimeBundleBuilder.FromText(plain.ToString(), html.ToString());
