@@ -40,14 +40,15 @@ internal static class Html
     public static (IReadOnlyList<int> Shown, int? Split) FitColumns(IReadOnlyList<double> widths, double fixedWidth, double budget)
     {
         int count = widths.Count;
-        if (fixedWidth + widths.Sum() <= budget) return (Enumerable.Range(0, count).ToArray(), null);
+        // No column, or one: nothing can be left out (a table wider than the budget without them stays as it is).
+        if (count <= 1 || fixedWidth + widths.Sum() <= budget) return (Enumerable.Range(0, count).ToArray(), null);
         double ellipsis = CellWidth(1);
         for (int edge = (count - 1) / 2; edge >= 1; edge--)
         {
             var shown = Enumerable.Range(0, edge).Concat(Enumerable.Range(count - edge, edge)).ToArray();
             if (fixedWidth + ellipsis + shown.Sum(i => widths[i]) <= budget) return (shown, edge);
         }
-        return (count >= 2 ? [0, count - 1] : [0], count >= 2 ? 1 : null);
+        return ([0, count - 1], 1);
     }
 
     /// <summary>Shared look of NotebookNN outputs; class names are prefixed so they do not clash with a host's CSS.</summary>

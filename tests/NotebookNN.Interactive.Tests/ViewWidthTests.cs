@@ -101,6 +101,24 @@ public partial class ViewWidthTests
     }
 
     [Fact]
+    public void A_multi_label_table_with_more_classes_than_bars_renders_without_class_columns()
+    {
+        // 14 labels, more than MaxBarClasses: no class columns at all, the top-k column names the likeliest.
+        var names = Enumerable.Range(0, ProbabilityTableView.MaxBarClasses + 4).Select(i => $"label{i}").ToArray();
+        var outputs = Enumerable.Range(0, 3).Select(r => names.Select((_, c) => (r + c) % 3 / 3.0 + 0.1).ToArray()).ToArray();
+        using var probabilities = torch.tensor(outputs.SelectMany(row => row).ToArray(), 3, names.Length);
+        var table = ProbabilityTable.MultiLabel(probabilities, names, fromLogits: false);
+        string html = ProbabilityTableView.ToHtml(table);
+        Assert.Contains("14 classes", html);
+        Assert.DoesNotContain("title=\"P(label0)\"", html);
+        Assert.Contains("label", html);
+        // The fitting rule itself, where Q13's wide multi-label table broke it: no columns (or one) and fixed columns
+        // wider than the budget leave nothing to cut.
+        Assert.Equal((Array.Empty<int>(), (int?)null), (Html.FitColumns([], 2000, 900).Shown.ToArray(), Html.FitColumns([], 2000, 900).Split));
+        Assert.Equal([0], Html.FitColumns([50], 2000, 900).Shown);
+    }
+
+    [Fact]
     public void A_width_below_the_minimum_is_rejected_with_what_to_use_instead()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => HtmlViewOptions.Current = new HtmlViewOptions(100));
