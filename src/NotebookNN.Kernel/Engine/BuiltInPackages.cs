@@ -30,8 +30,11 @@ internal sealed class BuiltInPackages
     {
         var packages = new Dictionary<string, (string, string[], string[])>(StringComparer.OrdinalIgnoreCase);
         var depsFile = Path.Combine(folder, application + ".deps.json");
-        if (File.Exists(depsFile) && JsonNode.Parse(File.ReadAllText(depsFile)) is { } deps
-            && deps["targets"]?.AsObject().FirstOrDefault().Value?.AsObject() is { } target)
+        // A published (RID-specific) deps.json has an empty portable target and the real one for the RID: read all.
+        var targets = File.Exists(depsFile) && JsonNode.Parse(File.ReadAllText(depsFile)) is { } deps && deps["targets"] is JsonObject all
+            ? all.Select(t => t.Value).OfType<JsonObject>().ToList()
+            : [];
+        foreach (var target in targets)
         {
             foreach (var (key, node) in target)
             {
@@ -40,6 +43,7 @@ internal sealed class BuiltInPackages
                 var dependencies = node["dependencies"]?.AsObject().Select(d => d.Key).ToArray() ?? [];
                 var assemblies = node["runtime"]?.AsObject().Select(r => Path.GetFileName(r.Key))
                     .Where(f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToArray() ?? [];
+                if (packages.TryGetValue(key[..slash], out var known) && known.Item3.Length >= assemblies.Length) continue;
                 packages[key[..slash]] = (key[(slash + 1)..], dependencies, assemblies);
             }
         }

@@ -193,4 +193,33 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void Built_in_packages_are_read_from_a_published_deps_file_with_a_runtime_specific_target()
+    {
+        var folder = Directory.CreateTempSubdirectory("nnb-deps-");
+        try
+        {
+            foreach (var file in new[] { "Lib.dll", "Dep.dll" }) File.WriteAllText(Path.Combine(folder.FullName, file), "");
+            File.WriteAllText(Path.Combine(folder.FullName, "app.deps.json"), """
+                {"targets": {
+                  ".NETCoreApp,Version=v10.0": {},
+                  ".NETCoreApp,Version=v10.0/linux-x64": {
+                    "Lib/1.2.0": { "dependencies": { "Dep": "3.0.0" }, "runtime": { "Lib.dll": {} } },
+                    "Dep/3.0.0": { "runtime": { "lib/net8.0/Dep.dll": {} } }
+                  }
+                }}
+                """);
+            var packages = BuiltInPackages.Read(folder.FullName, "app");
+            Assert.Equal("1.2.0", packages.VersionOf("Lib"));
+            Assert.Equal(["Lib.dll", "Dep.dll"], packages.Assemblies("Lib")!.Select(Path.GetFileName));
+            Assert.True(packages.Serves("Lib", "1.0"));
+            Assert.False(packages.Serves("Lib", "2.0"));
+            Assert.Null(packages.Assemblies("Other"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }
