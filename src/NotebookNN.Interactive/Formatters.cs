@@ -14,7 +14,7 @@ namespace NotebookNN.Interactive;
 
 /// <summary>
 /// Registers the NotebookNN formatters with <c>Microsoft.DotNet.Interactive.Formatting</c>'s <see cref="Formatter"/>,
-/// the registry this project's engine and a legacy .NET Interactive host both read. Type-specific registrations
+/// the registry nnb's engine and a .NET Interactive host both read. Type-specific registrations
 /// take precedence over the registry's generic object formatters (which would enumerate a TorchSharp tensor).
 /// </summary>
 public static class Formatters
