@@ -49,19 +49,8 @@ public sealed class PackageExtensionLoader : IKernelExtension
             if (libFolder is not null && !Path.GetFullPath(assembly.Location).StartsWith(libFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 continue;
             if (assembly.GetReferencedAssemblies().All(a => a.Name != contract)) continue;
-            Type[] types;
-            try
-            {
-                types = assembly.GetExportedTypes();
-            }
-            catch (ReflectionTypeLoadException e)
-            {
-                types = e.Types.OfType<Type>().Where(t => t.IsPublic).ToArray();
-            }
-            foreach (var type in types)
-                if (typeof(INotebookExtension).IsAssignableFrom(type) && type is { IsAbstract: false, IsInterface: false }
-                    && type.GetConstructor(Type.EmptyTypes) is not null)
-                    yield return type;
+            foreach (var type in Extensibility.ExtensionTypes.In<INotebookExtension>(assembly))
+                yield return type;
         }
     }
 }

@@ -102,7 +102,7 @@ public static class TorchSharpNativeBackend
         Directory.CreateDirectory(folder);
         var copy = Path.Combine(folder, "libLibTorchSharp.so");
         var source = new FileInfo(shim);
-        if (!File.Exists(copy) || File.ReadAllBytes(copy).Length != source.Length)
+        if (!File.Exists(copy) || new FileInfo(copy).Length != source.Length)
         {
             // Copy to a sibling and move over, so a reader in another process never sees half a library.
             var temp = copy + "." + Environment.ProcessId + ".tmp";

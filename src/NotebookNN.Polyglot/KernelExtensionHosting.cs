@@ -74,17 +74,7 @@ public sealed class KernelExtensionHosting : INotebookExtension
     private async Task LoadAssemblyAsync(string file, ReferencedPackage package, IMagicContext context)
     {
         var assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(file);
-        Type[] types;
-        try
-        {
-            types = assembly.GetExportedTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.OfType<Type>().ToArray();
-        }
-        foreach (var type in types.Where(t => typeof(IKernelExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }
-                     && t.GetConstructor(Type.EmptyTypes) is not null))
+        foreach (var type in ExtensionTypes.In<IKernelExtension>(assembly))
         {
             var extension = (IKernelExtension)Activator.CreateInstance(type)!;
             await extension.OnLoadAsync(SharedKernel).ConfigureAwait(true);

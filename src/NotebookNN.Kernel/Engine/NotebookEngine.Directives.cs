@@ -225,23 +225,12 @@ public sealed partial class NotebookEngine
         }
     }
 
-    /// <summary>The extension types of an assembly that references the contract.</summary>
+    /// <summary>The extension types of an assembly that references the contract (others are not scanned).</summary>
     private static IEnumerable<Type> ExtensionTypes(Assembly assembly)
     {
         var contract = typeof(INotebookExtension).Assembly;
-        if (assembly != contract && assembly.GetReferencedAssemblies().All(a => a.Name != contract.GetName().Name))
-            return [];
-        Type[] types;
-        try
-        {
-            types = assembly.GetExportedTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.OfType<Type>().Where(t => t.IsPublic).ToArray();
-        }
-        return types.Where(t =>
-            typeof(INotebookExtension).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false }
-            && t.GetConstructor(Type.EmptyTypes) is not null);
+        return assembly != contract && assembly.GetReferencedAssemblies().All(a => a.Name != contract.GetName().Name)
+            ? []
+            : Extensibility.ExtensionTypes.In<INotebookExtension>(assembly);
     }
 }
