@@ -50,6 +50,7 @@ public sealed class MagicArguments
             result = Parse(command.Name, invocation.Arguments, options, flags, positionals);
         }
         result._parameters = command.Parameters;
+        if (!result.Help) result.AskForInputs(invocation.Context);
         if (!result.Help && result.Positionals.Count + (result.Expression is null ? 0 : 1) < command.RequiredPositionals)
         {
             var missing = command.Parameters.Where(p => p.Kind is MagicParameterKind.Positional or MagicParameterKind.Expression)
@@ -138,6 +139,36 @@ public sealed class MagicArguments
                 ? $"takes no arguments besides options, got '{string.Join(" ", result.Positionals)}'."
                 : $"takes at most {maxPositionals} argument(s), got {result.Positionals.Count}: '{string.Join(" ", result.Positionals)}'.");
         return result;
+    }
+
+    /// <summary>
+    /// Replaces each value written <c>@input:PROMPT</c> (or <c>@password:PROMPT</c>, hidden as typed) by what the person
+    /// at the front end types when asked PROMPT, as .NET Interactive's magic commands do.
+    /// </summary>
+    private void AskForInputs(IMagicContext context)
+    {
+        foreach (var name in _options.Keys.ToList())
+            if (_options[name] is { } value && InputRequest(value) is { } request)
+                _options[name] = Ask(context, request, "--" + name, value);
+        for (var i = 0; i < Positionals.Count; i++)
+            if (InputRequest(Positionals[i]) is { } request)
+                Positionals[i] = Ask(context, request, "argument " + (i + 1), Positionals[i]);
+    }
+
+    private const string InputPrefix = "@input:";
+    private const string PasswordPrefix = "@password:";
+
+    private static (string Prompt, bool Password)? InputRequest(string value) =>
+        value.StartsWith(InputPrefix, StringComparison.Ordinal) ? (value[InputPrefix.Length..], false)
+        : value.StartsWith(PasswordPrefix, StringComparison.Ordinal) ? (value[PasswordPrefix.Length..], true)
+        : null;
+
+    private string Ask(IMagicContext context, (string Prompt, bool Password) request, string what, string written)
+    {
+        var prompt = request.Prompt.Length == 0 ? what : request.Prompt;
+        return context.ReadInput(prompt, request.Password)
+            ?? throw Error($"{what} asks for input ({written}), but nothing can answer here (a headless run such as nnb run, "
+                           + "or a front end that does not take input requests): write the value in the cell instead.");
     }
 
     /// <summary>Whether the option (or flag) was given.</summary>

@@ -34,6 +34,26 @@ public interface INotebookHost
     public void OnPackagesReferenced(Func<IReadOnlyList<ReferencedPackage>, IMagicContext, Task> handler)
     {
     }
+
+    /// <summary>
+    /// Makes assemblies visible to every cell and starts every cell with the given using directives (written without
+    /// <c>using</c> and the semicolon, e.g. <c>static Some.Helpers</c>), as the host's own defaults are. Only a
+    /// startup extension can call it (before the first cell). A host whose sessions already have what a compatibility
+    /// layer adds (.NET Interactive itself) ignores it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A cell has already run.</exception>
+    public void AddSessionDefaults(IReadOnlyList<string> assemblyPaths, IReadOnlyList<string> usings)
+    {
+    }
+
+    /// <summary>
+    /// Asks to be called as each cell starts, on the cell's own execution flow (so <c>AsyncLocal</c> state set by the
+    /// handler is the cell's, as .NET Interactive's <c>KernelInvocationContext.Current</c> is), with the cell's code
+    /// and context. What the handler returns is disposed when the cell ends.
+    /// </summary>
+    public void OnCellRunning(Func<string, IMagicContext, IDisposable?> handler)
+    {
+    }
 }
 
 /// <summary>A package a cell's <c>#r "nuget: ..."</c> brought in.</summary>
@@ -152,6 +172,25 @@ public interface IMagicContext
 
     /// <summary>Evaluates a C# expression in the notebook's current state (e.g. a variable name) and returns its value.</summary>
     public Task<object?> EvaluateAsync(string expression, CancellationToken cancellationToken = default);
+
+    /// <summary>Shows an output formatted already (MIME type to content). With a <paramref name="displayId"/>, a later
+    /// call with the same id and <paramref name="update"/> replaces it. A host without MIME outputs shows the
+    /// text/plain entry.</summary>
+    public void DisplayFormatted(IReadOnlyDictionary<string, string> data, string? displayId = null, bool update = false)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.TryGetValue("text/plain", out var text)) WriteLine(text);
+    }
+
+    /// <summary>Asks the person at the front end for one line of text (Jupyter's stdin channel); null when nothing can
+    /// answer (a headless run, or a client that does not take input requests).</summary>
+    public string? ReadInput(string prompt, bool password) => null;
+
+    /// <summary>Runs C# (with its <c>#r</c> lines and magic commands) as part of the running cell: what it declares
+    /// stays in the session, its outputs are the cell's.</summary>
+    /// <exception cref="MagicCommandException">The code failed to compile or threw; the error is the cell's.</exception>
+    public Task RunCodeAsync(string code) =>
+        throw new NotSupportedException("This host cannot run code on behalf of an extension.");
 }
 
 /// <summary>A usage error in a magic command: the host reports the message (and the usage) as the cell's error.</summary>

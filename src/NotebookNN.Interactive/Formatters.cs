@@ -47,6 +47,14 @@ public static class Formatters
         Formatter.Register<TrainingProgressView>(v => v.ToHtml(), HtmlMime);
         Formatter.SetPreferredMimeTypesFor(typeof(TrainingProgressView), HtmlMime, PlainText);
 
+        RegisterCharts();
+    }
+
+    /// <summary>Registers the formatter of Plotly.NET's charts alone (offline HTML, Plotly's JSON MIME type, a text
+    /// line), for any chart a notebook makes: a host calls it when a notebook references Plotly.NET without this
+    /// extension, and again after Plotly.NET.Interactive's extension registered its own (online) one.</summary>
+    public static void RegisterCharts()
+    {
         Formatter.Register<GenericChart>(ChartText, PlainText);
         Formatter.Register<GenericChart>(PlotlyHtml.ToHtml, HtmlMime);
         Formatter.Register<GenericChart>(PlotlyHtml.ToPlotlyJson, PlotlyHtml.PlotlyMimeType);

@@ -3,6 +3,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Directives;
 using NotebookNN.Extensibility;
 
 namespace NotebookNN.Polyglot;
@@ -14,14 +15,21 @@ namespace NotebookNN.Polyglot;
 /// an <c>extension.dib</c> there run in the notebook. Most extensions only register formatters with the shared
 /// formatter registry, which nnb reads, so their values display as they do in Polyglot Notebooks. An assembly there
 /// that references NotebookNN's own contract is an adapter of an extension nnb already loaded natively: it is skipped.
-/// Directives an extension adds to the kernel it is given are not carried over into nnb's magics.
+/// It also gives cells .NET Interactive's kernel API: its helpers (<c>HTML</c>, <c>Javascript</c>, <c>CSS</c>,
+/// <c>GetInputAsync</c>, ...) without a using, as there, and <c>Kernel.Root</c>, <c>Kernel.Current</c> and
+/// <c>KernelInvocationContext.Current</c> (see <see cref="CellInvocation"/>). Directives that extensions or cells add to
+/// those kernels become nnb magic commands.
 /// </summary>
 public sealed class KernelExtensionHosting : INotebookExtension
 {
     private const string ContractAssembly = "NotebookNN.Extensibility";
 
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _builtInDirectives = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _bridged = new(StringComparer.Ordinal);
+    private INotebookHost? _host;
     private CompositeKernel? _kernel;
+    private NotebookCSharpKernel? _csharp;
 
     /// <summary>The kernel extensions are given, made on first use. .NET Interactive's Kernel type subscribes (once,
     /// statically) to the formatting package's displayed values and, when no command of its own runs, writes them to
@@ -31,9 +39,13 @@ public sealed class KernelExtensionHosting : INotebookExtension
         get
         {
             if (_kernel is not null) return _kernel;
-            _kernel = new CompositeKernel("nnb");
+            _csharp = new NotebookCSharpKernel();
+            var kernel = new CompositeKernel(".NET") { _csharp };
+            kernel.DefaultKernelName = NotebookCSharpKernel.KernelName;
             DetachDisplaySubscription();
-            return _kernel;
+            foreach (var directive in AllDirectives(kernel)) _builtInDirectives.Add(directive.Name);
+            _kernel = kernel;
+            return kernel;
         }
     }
 
@@ -53,7 +65,73 @@ public sealed class KernelExtensionHosting : INotebookExtension
     public void Load(INotebookHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
+        _host = host;
         host.OnPackagesReferenced(LoadAsync);
+        // As dotnet-interactive's C# kernel does: its helpers with no using; `using Microsoft.DotNet.Interactive;`
+        // (for Kernel.Root and friends) compiles because the assembly is referenced.
+        host.AddSessionDefaults([typeof(Kernel).Assembly.Location], ["static " + typeof(Kernel).FullName]);
+        host.OnCellRunning(StartCell);
+    }
+
+    /// <summary>Words whose use in a cell means it may reach for the .NET Interactive kernel (its context is made
+    /// from then on; sessions that never use it pay nothing).</summary>
+    private static readonly string[] KernelApiWords = ["Kernel", "Javascript", "CSS(", "GetInput", "GetPassword"];
+
+    private bool _kernelApiUsed;
+
+    private IDisposable? StartCell(string code, IMagicContext cell)
+    {
+        if (!_kernelApiUsed && !KernelApiWords.Any(word => code.Contains(word, StringComparison.Ordinal))) return null;
+        _kernelApiUsed = true;
+        _ = SharedKernel;
+        var invocation = CellInvocation.Start(code, cell, _csharp!);
+        return new CellEnd(invocation, this);
+    }
+
+    /// <summary>Ends the cell's context, then turns the directives the cell added into magic commands.</summary>
+    private sealed class CellEnd(CellInvocation invocation, KernelExtensionHosting owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            invocation.Dispose();
+            owner.BridgeNewDirectives();
+        }
+    }
+
+    private static IEnumerable<KernelActionDirective> AllDirectives(CompositeKernel kernel) =>
+        kernel.KernelInfo.SupportedDirectives.Concat(kernel.ChildKernels.SelectMany(k => k.KernelInfo.SupportedDirectives))
+            .OfType<KernelActionDirective>();
+
+    /// <summary>
+    /// Registers an nnb magic for each directive added to the kernels since they were made (by an extension's
+    /// OnLoadAsync or by a cell's <c>Kernel.Root.AddDirective(...)</c>). Running the magic submits its line to the
+    /// kernels, which bind the arguments and call the directive's handler, as in Polyglot Notebooks.
+    /// </summary>
+    private void BridgeNewDirectives()
+    {
+        if (_kernel is null || _host is null) return;
+        var taken = _host.Magics.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var directive in AllDirectives(_kernel))
+        {
+            var name = directive.Name.TrimStart('#', '!');
+            if (_builtInDirectives.Contains(directive.Name) || taken.Contains(name) || !_bridged.Add(name)) continue;
+            _host.RegisterMagic(new MagicCommand(name, directive.Description ?? $"A directive added through .NET Interactive's kernel API.", RunDirectiveAsync)
+            {
+                Parameters = directive.Parameters.Select(p => new MagicParameter(p.Name.TrimStart('-'),
+                    // .NET Interactive also takes an implicitly named parameter as --name VALUE.
+                    ((p.Description ?? "") + (p.AllowImplicitName && !p.Flag ? $" (or {p.Name} VALUE)" : "")).Trim(),
+                    p.Flag ? MagicParameterKind.Flag : p.AllowImplicitName ? MagicParameterKind.Positional : MagicParameterKind.Option)).ToList(),
+                RequiredPositionals = directive.Parameters.Count(p => p.Required && p.AllowImplicitName),
+            });
+        }
+    }
+
+    private async Task RunDirectiveAsync(MagicInvocation invocation)
+    {
+        var line = ("#!" + invocation.Name + " " + invocation.RawArguments).TrimEnd();
+        var result = await SharedKernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode(line, NotebookCSharpKernel.KernelName)).ConfigureAwait(true);
+        if (result.Events.OfType<Microsoft.DotNet.Interactive.Events.CommandFailed>().LastOrDefault() is { } failed)
+            throw new MagicCommandException(failed.Message);
     }
 
     private async Task LoadAsync(IReadOnlyList<ReferencedPackage> packages, IMagicContext context)
@@ -69,7 +147,16 @@ public sealed class KernelExtensionHosting : INotebookExtension
             foreach (var script in Directory.EnumerateFiles(folder, "*.dib").Order(StringComparer.Ordinal))
                 await RunScriptAsync(script, package, context).ConfigureAwait(true);
         }
+        // Plotly.NET charts draw offline with NotebookNN's formatter whether or not a notebook loads
+        // Plotly.NET.Interactive (whose formatter fetches plotly.js from a CDN): registered last, it wins.
+        if (packages.Any(p => p.Name.StartsWith(PlotlyPackage, StringComparison.OrdinalIgnoreCase)) && PlotlyLoaded())
+            NotebookNN.Interactive.Formatters.RegisterCharts();
     }
+
+    private const string PlotlyPackage = "Plotly.NET";
+
+    private static bool PlotlyLoaded() =>
+        AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == PlotlyPackage);
 
     private async Task LoadAssemblyAsync(string file, ReferencedPackage package, IMagicContext context)
     {
@@ -78,6 +165,8 @@ public sealed class KernelExtensionHosting : INotebookExtension
         {
             var extension = (IKernelExtension)Activator.CreateInstance(type)!;
             await extension.OnLoadAsync(SharedKernel).ConfigureAwait(true);
+            _kernelApiUsed = true;
+            BridgeNewDirectives();
             context.WriteLine($"Loaded the .NET Interactive extension {type.FullName} from {package.Name} {package.Version}.");
         }
     }

@@ -234,6 +234,41 @@ class ProtocolTests(unittest.TestCase):
         results = [m for m in self.k.iopub_until_idle(msg_id) if m["msg_type"] == "execute_result"]
         self.assertEqual("got forty-two", results[0]["content"]["data"]["text/plain"])
 
+    def test_get_input_async_asks_the_front_end_with_its_prompt(self):
+        msg_id = self.k.kc.execute('var name = await GetInputAsync("Your name?"); "hello " + name', allow_stdin=True)
+        request = self.k.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual("input_request", request["msg_type"])
+        self.assertEqual("Your name?", request["content"]["prompt"])
+        self.assertFalse(request["content"]["password"])
+        self.k.kc.input("Ada")
+        self.assertEqual("ok", self.k.reply_to(msg_id)["content"]["status"])
+        results = [m for m in self.k.iopub_until_idle(msg_id) if m["msg_type"] == "execute_result"]
+        self.assertEqual("hello Ada", results[0]["content"]["data"]["text/plain"])
+
+    def test_get_password_async_asks_for_a_password_and_keeps_it_out_of_the_output(self):
+        msg_id = self.k.kc.execute('var secret = await GetPasswordAsync("Token?"); secret.GetClearTextPassword().Length', allow_stdin=True)
+        request = self.k.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual("Token?", request["content"]["prompt"])
+        self.assertTrue(request["content"]["password"])
+        self.k.kc.input("s3cr3t")
+        self.assertEqual("ok", self.k.reply_to(msg_id)["content"]["status"])
+        results = [m for m in self.k.iopub_until_idle(msg_id) if m["msg_type"] == "execute_result"]
+        self.assertEqual("6", results[0]["content"]["data"]["text/plain"])
+
+    def test_input_in_a_magic_argument_is_asked_for_and_used(self):
+        msg_id = self.k.kc.execute('#!set --name favourite --value @input:"Favourite number?"', allow_stdin=True)
+        request = self.k.kc.get_stdin_msg(timeout=TIMEOUT)
+        self.assertEqual("Favourite number?", request["content"]["prompt"])
+        self.k.kc.input("7")
+        self.assertEqual("ok", self.k.reply_to(msg_id)["content"]["status"])
+        self.k.iopub_until_idle(msg_id)
+        self.assertEqual("7", self.k.value_of("favourite"))
+
+    def test_get_input_async_without_allowed_stdin_fails_with_what_to_do(self):
+        reply, messages = self.k.run('var name = await GetInputAsync("Your name?");', allow_stdin=False)
+        self.assertEqual("error", reply["content"]["status"])
+        self.assertIn("nothing can answer it here", reply["content"]["evalue"])
+
     def test_display_handle_update_becomes_update_display_data_with_the_same_display_id(self):
         reply, messages = self.k.run('var shown = display("first"); shown.Update("second");')
         self.assertEqual("ok", reply["content"]["status"])

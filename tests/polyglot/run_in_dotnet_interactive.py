@@ -5,7 +5,9 @@ driven as a Jupyter kernel by nbclient, side by side with nnb's kernel.
 1. Packs NotebookNN, NotebookNN.Extensibility and NotebookNN.Interactive (Release build, --no-build) into a folder.
 2. Installs the dotnet-interactive tool into a tool folder (kept between runs when --tool-dir is given).
 3. Runs fixtures/extension_in_both_hosts.ipynb in both hosts: each cell must succeed or fail as its metadata
-   "expect" says, in both, and every output must carry the same MIME types in both.
+   "expect" says, in both, and every output must carry the same MIME types in both. Runs
+   fixtures/dotnet_interactive_api.ipynb (the .NET Interactive API notebooks call) in both hosts: each cell must end
+   as "expect" says (or "expect_dotnet_interactive" there), and both hosts' outputs must contain its "contains" text.
 4. Runs the given curriculum notebooks in dotnet-interactive, unchanged but for a `#i "nuget: <folder>"` line the
    harness puts first (as a user would until the packages are published): no cell may fail, no claim may print ✘,
    and the ✔ claims must be the ones nnb prints for the same notebook.
@@ -33,6 +35,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 TOOL_VERSION = "1.0.712001"
 PACKAGES = ["NotebookNN", "NotebookNN.Extensibility", "NotebookNN.Interactive"]
 FIXTURE = ROOT / "tests" / "polyglot" / "fixtures" / "extension_in_both_hosts.ipynb"
+API_FIXTURE = ROOT / "tests" / "polyglot" / "fixtures" / "dotnet_interactive_api.ipynb"
 # glibc allocator settings, as nnb's own kernelspec sets them for TorchSharp (see WorkerProtocol.cs).
 MALLOC = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "8589934592"}
 
@@ -157,6 +160,29 @@ def compare_fixture(report, packages, kernels):
     report.check("Error" not in stdout and "error" not in stdout, "the extension loads in dotnet-interactive without an error", stdout[:600])
 
 
+def all_text(cell):
+    """Every output's text: streams, errors, and each MIME type's data."""
+    parts = [text_of(cell)]
+    for o in cell.outputs:
+        parts.extend(str(v) for v in o.get("data", {}).values())
+    return "".join(parts)
+
+
+def compare_api_fixture(report, kernels):
+    fixture = nbformat.read(API_FIXTURE, as_version=4)
+    results = {host: execute(fixture, kernel, 300) for host, kernel in kernels.items()}
+    for index, expected in enumerate(fixture.cells):
+        line = expected.source.splitlines()[-1][:70]
+        for host, executed in results.items():
+            cell = executed.cells[index]
+            want = expected.metadata.get("expect_dotnet_interactive" if host == "dotnet-interactive" else "expect",
+                                         expected.metadata.get("expect", "ok"))
+            report.check(outcome(cell) == want, f"{host}: `{line}` {want}", text_of(cell)[:600])
+            if want == "ok" and expected.metadata.get("contains"):
+                report.check(expected.metadata["contains"] in all_text(cell),
+                             f"{host}: `{line}` shows {expected.metadata['contains']!r}", all_text(cell)[:600])
+
+
 def run_curriculum(report, packages, kernels, notebooks, timeout):
     for path in notebooks:
         name = os.path.basename(path)
@@ -193,6 +219,7 @@ def main():
         kernels = install_kernelspecs(os.path.join(work, "jupyter"), tool, shlex.split(args.nnb))
         report = Report()
         compare_fixture(report, packages, kernels)
+        compare_api_fixture(report, kernels)
         run_curriculum(report, packages, kernels, args.notebooks, args.timeout)
     finally:
         shutil.rmtree(work, ignore_errors=True)

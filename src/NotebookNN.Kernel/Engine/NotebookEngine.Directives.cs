@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Engine;
@@ -92,6 +93,7 @@ public sealed partial class NotebookEngine
                 foreach (var path in builtIn.Where(path => !AssemblyReferences.IsFrameworkAssembly(Path.GetFileNameWithoutExtension(path))))
                     if (!AddAssemblyReference(path, run)) return false;
                 installed.Add($"{package.Name}, {BuiltInPackages.Engine.VersionOf(package.Name)} (from the engine)");
+                referenced.Add(new ReferencedPackage(package.Name, BuiltInPackages.Engine.VersionOf(package.Name) ?? "", null));
             }
             else
             {
@@ -201,6 +203,78 @@ public sealed partial class NotebookEngine
             }
         }
         return true;
+    }
+
+    private readonly List<string> _extensionImports = [];
+    private readonly List<Func<string, IMagicContext, IDisposable?>> _cellHandlers = [];
+
+    /// <inheritdoc />
+    public void AddSessionDefaults(IReadOnlyList<string> assemblyPaths, IReadOnlyList<string> usings)
+    {
+        ArgumentNullException.ThrowIfNull(assemblyPaths);
+        ArgumentNullException.ThrowIfNull(usings);
+        if (_initialState is not null)
+            throw new InvalidOperationException("Session defaults can only be added by a startup extension, before the first cell; add a using or #r in a cell instead.");
+        foreach (var import in usings)
+        {
+            var name = import.StartsWith("static ", StringComparison.Ordinal) ? import["static ".Length..] : import;
+            if (!name.Split('.').All(SyntaxFacts.IsValidIdentifier))
+                throw new ArgumentException($"'{import}' is not a using directive's target: write a namespace (A.B) or 'static A.B.Type'.", nameof(usings));
+        }
+        foreach (var path in assemblyPaths)
+        {
+            var assembly = AssemblyReferences.Load(path);
+            if (_referencedAssemblyNames.Add(assembly.GetName().Name!))
+                _scriptOptions = _scriptOptions.AddReferences(AssemblyReferences.MetadataFor(assembly));
+        }
+        _extensionImports.AddRange(usings);
+    }
+
+    /// <inheritdoc />
+    public void OnCellRunning(Func<string, IMagicContext, IDisposable?> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_cellHandlers) _cellHandlers.Add(handler);
+    }
+
+    private List<IDisposable>? StartCellScopes(CellRun run)
+    {
+        Func<string, IMagicContext, IDisposable?>[] handlers;
+        lock (_cellHandlers)
+        {
+            if (_cellHandlers.Count == 0) return null;
+            handlers = [.. _cellHandlers];
+        }
+        var scopes = new List<IDisposable>();
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                if (handler(run.Code, new MagicContext(this, run)) is { } scope) scopes.Add(scope);
+            }
+            catch (Exception e)
+            {
+                // An extension's failure is reported, not fatal: the cell still runs.
+                run.Channel.WriteStream("stderr", $"nnb: an extension's cell hook failed: {e.GetType().Name}: {e.Message}\n");
+            }
+        }
+        return scopes;
+    }
+
+    private static void EndCellScopes(List<IDisposable>? scopes, CellRun run)
+    {
+        if (scopes is null) return;
+        for (var i = scopes.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                scopes[i].Dispose();
+            }
+            catch (Exception e)
+            {
+                run.Channel.WriteStream("stderr", $"nnb: an extension's cell hook failed at the end of the cell: {e.GetType().Name}: {e.Message}\n");
+            }
+        }
     }
 
     /// <summary>Loads the startup extensions (compatibility layers beside nnb); one that fails is reported on stderr

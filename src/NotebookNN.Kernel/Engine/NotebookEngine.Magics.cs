@@ -200,12 +200,32 @@ public sealed partial class NotebookEngine
         return text.Length <= limit ? text : text[..(limit - 3)] + "...";
     }
 
-    /// <summary>What a magic command may do while it runs: it writes into the cell that invoked it.</summary>
+    /// <summary>What a magic command (or an extension's cell hook) may do while it runs: it writes into the cell that
+    /// invoked it.</summary>
     private sealed class MagicContext(NotebookEngine engine, CellRun run) : IMagicContext
     {
         public void Display(object? value) => run.Channel.Write(new DisplayOutput(MimeBundleBuilder.Build(value), null));
 
         public void DisplayBundle(MimeBundle bundle) => run.Channel.Write(new DisplayOutput(bundle, null));
+
+        public void DisplayFormatted(IReadOnlyDictionary<string, string> data, string? displayId = null, bool update = false)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            var bundle = new MimeBundle();
+            foreach (var (mime, text) in data) bundle[mime] = text;
+            if (!bundle.ContainsKey(MimeBundleBuilder.PlainText)) bundle[MimeBundleBuilder.PlainText] = "";
+            bundle.Validate();
+            if (update && displayId is not null)
+            {
+                // An update from a later cell replaces the output wherever it is, through the cell running now.
+                var channel = engine.CurrentChannel ?? run.Channel;
+                channel.Write(new DisplayUpdateOutput(bundle, displayId));
+            }
+            else
+            {
+                run.Channel.Write(new DisplayOutput(bundle, displayId));
+            }
+        }
 
         public void WriteLine(string text)
         {
@@ -216,11 +236,19 @@ public sealed partial class NotebookEngine
         public Task<object?> EvaluateAsync(string expression, CancellationToken cancellationToken = default) =>
             engine.EvaluateAsync(expression, run.Channel.CellNumber, cancellationToken);
 
-        /// <summary>Runs code as part of the cell, so what it declares stays in the session.</summary>
+        public string? ReadInput(string prompt, bool password)
+        {
+            ArgumentNullException.ThrowIfNull(prompt);
+            return engine.ReadInputLine(run.Channel, prompt, password);
+        }
+
+        /// <summary>Runs code (magics and #r included) as part of the cell, so what it declares stays in the session.</summary>
         public async Task RunCodeAsync(string code)
         {
-            if (!await engine.RunCodeAsync(code, run).ConfigureAwait(true))
-                throw new MagicCommandException(run.Error?.EValue ?? "the generated code failed.");
+            ArgumentNullException.ThrowIfNull(code);
+            var parser = new CellParser(code);
+            if (!await engine.RunItemsAsync(parser, parser.Parse(), run).ConfigureAwait(true))
+                throw new MagicCommandException(run.Error?.EValue ?? "the code failed.");
         }
     }
 }

@@ -78,6 +78,7 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
             .WithAllowUnsafe(true);
         RegisterBuiltInMagics();
         LoadStartupExtensions();
+        _scriptOptions = WithNamespaceImports(_scriptOptions);
         _initialState = Task.Run(WarmUpAsync);
     }
 
@@ -184,11 +185,13 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
 
     private async Task<ScriptState<object>> WarmUpAsync()
     {
-        // The default imports are the first submission's code, not ScriptOptions.Imports: Roslyn binds option imports
-        // anew in every submission, and once a #r changes the references the import inherited from the earlier
-        // submissions and the new one name the same type through two compilations, so `display(...)` became
-        // ambiguous (CS0121). Using directives in code are inherited by later submissions like any declaration.
-        var state = await CSharpScript.RunAsync<object>(DefaultImportsCode(), _scriptOptions).ConfigureAwait(false);
+        // The namespaces are option imports, as in .NET Interactive, so a using in a cell is nearer than them when
+        // two extension methods compete (KernelInvocationContext.Current.Display(x) picks .NET Interactive's over
+        // the formatting package's object.Display, as there). The static imports are the first submission's code:
+        // Roslyn binds option imports anew in every submission, and once a #r changes the references the static
+        // import inherited from earlier submissions and the new one name the same type through two compilations, so
+        // `display(...)` became ambiguous (CS0121). Using directives in code are inherited like any declaration.
+        var state = await CSharpScript.RunAsync<object>(StaticImportsCode(), _scriptOptions).ConfigureAwait(false);
         // Compiling one throwaway submission and formatting one value loads and JITs the compiler and the
         // formatter, which is most of the first cell's cost.
         state.Script.ContinueWith<object>("1 + 1", OptionsAfter(state.Script)).Compile();
@@ -198,15 +201,54 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         return state;
     }
 
-    private static string DefaultImportsCode() => string.Concat(DefaultImports.Select(import =>
-        import == typeof(NotebookHelpers).FullName ? $"using static {import};\n" : $"using {import};\n"));
+    private string StaticImportsCode() =>
+        string.Concat(StaticImports().Select(import => $"using {import};\n"));
+
+    private IEnumerable<string> StaticImports() =>
+        DefaultImports.Where(import => import == typeof(NotebookHelpers).FullName).Select(import => "static " + import)
+            .Concat(_extensionImports.Where(import => import.StartsWith("static ", StringComparison.Ordinal)));
+
+    private ScriptOptions WithNamespaceImports(ScriptOptions options) =>
+        options.WithImports(DefaultImports.Where(import => import != typeof(NotebookHelpers).FullName)
+            .Concat(_extensionImports.Where(import => !import.StartsWith("static ", StringComparison.Ordinal))));
+
+    /// <summary>
+    /// The code with its <c>using static</c> directives that repeat one the session starts with blanked out (same
+    /// length, so positions in errors stay right). Notebooks written for .NET Interactive often say
+    /// <c>using static Microsoft.DotNet.Interactive.Kernel;</c>, which the session has already: after a #r has changed
+    /// the references, the repeated import and the inherited one name the type through two compilations and every
+    /// helper call became ambiguous (CS0121).
+    /// </summary>
+    private string WithoutRepeatedStaticImports(string code)
+    {
+        if (!code.Contains("using static", StringComparison.Ordinal)) return code;
+        var session = StaticImports().Select(import => import["static ".Length..]).ToHashSet(StringComparer.Ordinal);
+        var root = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(CSharpLanguage.Version, kind: SourceCodeKind.Script)).GetCompilationUnitRoot();
+        var repeated = root.Usings.Where(u => u.StaticKeyword != default && u.Alias is null && u.Name is { } name
+                                              && session.Contains(name.ToString().Replace("global::", "", StringComparison.Ordinal))).ToList();
+        if (repeated.Count == 0) return code;
+        var text = new StringBuilder(code);
+        foreach (var directive in repeated)
+            for (var i = directive.Span.Start; i < directive.Span.End; i++)
+                if (text[i] is not ('\n' or '\r')) text[i] = ' ';
+        return text.ToString();
+    }
 
     private async Task RunCellAsync(CellRun run)
     {
         ConsoleRouting.Enter(run.Channel);
         _state ??= await _initialState.ConfigureAwait(true);
-        var parser = new CellParser(run.Code);
-        await RunItemsAsync(parser, parser.Parse(), run).ConfigureAwait(true);
+        // Extensions' cell hooks run here, on the cell's flow, so ambient state they set is the cell's.
+        var scopes = StartCellScopes(run);
+        try
+        {
+            var parser = new CellParser(run.Code);
+            await RunItemsAsync(parser, parser.Parse(), run).ConfigureAwait(true);
+        }
+        finally
+        {
+            EndCellScopes(scopes, run);
+        }
     }
 
     /// <summary>Runs cell items in order; false (with the error written) at the first failing one.</summary>
@@ -239,7 +281,7 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
     private async Task<bool> RunCodeAsync(string code, CellRun run)
     {
         var state = _state!;
-        var script = state.Script.ContinueWith<object>(code, OptionsAfter(state.Script));
+        var script = state.Script.ContinueWith<object>(WithoutRepeatedStaticImports(code), OptionsAfter(state.Script));
         var diagnostics = script.Compile();
         if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             return run.Fail(ErrorFormatting.CompilationError(diagnostics));

@@ -11,8 +11,11 @@ public static class NotebookHelpers
     /// <summary>Shows <paramref name="value"/> as a display output of the running cell and returns a handle whose
     /// <see cref="DisplayHandle.Update"/> replaces that output later.</summary>
     /// <param name="mimeTypes">Optional: only these MIME types (text/plain is always added).</param>
+    /// <remarks>Generic so that a cell that also imports .NET Interactive's helpers (<c>using static
+    /// Microsoft.DotNet.Interactive.Kernel;</c>, whose <c>display(object, ...)</c> has the same shape) still compiles:
+    /// C# then prefers this one for a typed argument and that one for an <c>object</c>, and both show the value.</remarks>
     [SuppressMessage("Style", "IDE1006", Justification = "Lower-case name kept from .NET Interactive's display(...) so notebooks run unchanged.")]
-    public static DisplayHandle display(object? value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
+    public static DisplayHandle display<T>(T value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
 
     /// <summary>Clears the running cell's outputs so far, as IPython's <c>clear_output</c>; with
     /// <paramref name="wait"/> the front end clears only when the next output arrives (no flicker in loops).</summary>
