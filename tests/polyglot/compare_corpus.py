@@ -73,18 +73,9 @@ def default_language(nb):
     return {".net-fsharp": "fsharp", ".net-powershell": "pwsh", ".net-pwsh": "pwsh"}.get(name, "csharp")
 
 
-PINNED = re.compile(r'^(\s*#r\s+"nuget:\s*[^,"]+?)\s*,\s*[^"]+"', re.M)
-
-
-def unpinned(source):
-    """The source with the version taken out of each `#r "nuget: Name, Version"` (for --unpin)."""
-    return PINNED.sub(r'\1"', source)
-
-
-def prepared(nb, unpin=False):
+def prepared(nb):
     """The notebook's code cells as the hosts get them: a cell whose metadata names another kernel but whose text
-    does not select it gets the selector as its first line, as Polyglot's front end sends it. With unpin, package
-    references lose their versions, so a notebook pinned to a version the NuGet source lacks gets the one it has."""
+    does not select it gets the selector as its first line, as Polyglot's front end sends it."""
     default = default_language(nb)
     cells = []
     for cell in nb.cells:
@@ -97,9 +88,6 @@ def prepared(nb, unpin=False):
         if language not in CSHARP and not first.startswith(f"#!{language}"):
             cell.source = f"#!{language}\n" + cell.source
         cell.metadata["compare_language"] = language
-        if unpin and unpinned(cell.source) != cell.source:
-            cell.source = unpinned(cell.source)
-            cell.metadata["compare_unpinned"] = True
         cells.append(cell)
     out = copy.deepcopy(nb)
     out.cells = cells
@@ -245,8 +233,8 @@ def mark_follow_on(cells, sources):
 CLASSES = ["ok-both", "fail-both", "ok-only-nnb", "ok-only-di", "excepted", "not-run", "other-kernel"]
 
 
-def compare(path, kernels, cell_timeout, budget, work, unpin=False):
-    nb = prepared(nbformat.read(path, as_version=4), unpin)
+def compare(path, kernels, cell_timeout, budget, work):
+    nb = prepared(nbformat.read(path, as_version=4))
     name = os.path.basename(path)
     runs = {}
     for host in HOSTS:
@@ -261,7 +249,6 @@ def compare(path, kernels, cell_timeout, budget, work, unpin=False):
         di, nnb = runs["dotnet-interactive"][0][index], runs["nnb"][0][index]
         cells.append({"index": index, "language": language, "first_line": first_line(cell.source),
                       "source": cell.source, "class": classify(language, di, nnb),
-                      "unpinned": bool(cell.metadata.get("compare_unpinned")),
                       "dotnet-interactive": di, "nnb": nnb})
     mark_follow_on(cells, [cell["source"] for cell in cells])
     counts = {c: sum(1 for cell in cells if cell["class"] == c) for c in CLASSES}
@@ -332,9 +319,6 @@ def main():
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds a cell may run")
     parser.add_argument("--budget", type=int, default=600, help="seconds a notebook may run in each host")
     parser.add_argument("--only", nargs="*", help="notebook file names to run (default: all in the folder)")
-    parser.add_argument("--unpin", action="store_true",
-                        help="drop the versions from #r \"nuget: Name, Version\" lines in both hosts (the NuGet source "
-                             "here holds only some versions); the report says which cells were changed")
     parser.add_argument("--render", action="store_true",
                         help="run nothing: classify the cells of the report in --out again and rewrite REPORT.md")
     parser.add_argument("--skip-done", action="store_true",
@@ -364,11 +348,11 @@ def main():
     os.nice(10)
     work = tempfile.mkdtemp(prefix="corpus-")
     report = {"tool": "dotnet-interactive 1.0.712001", "cell_timeout": args.cell_timeout, "budget": args.budget,
-              "unpin": args.unpin, "notebooks": kept}
+              "notebooks": kept}
     try:
         kernels = install_kernelspecs(os.path.join(work, "jupyter"), install_tool(args.tool_dir), shlex.split(args.nnb))
         for path in paths:
-            result = compare(path, kernels, args.cell_timeout, args.budget, work, args.unpin)
+            result = compare(path, kernels, args.cell_timeout, args.budget, work)
             report["notebooks"] = sorted(report["notebooks"] + [result], key=lambda nb: nb["notebook"])
             print(f"{result['notebook']}: " + ", ".join(f"{k} {v}" for k, v in result["counts"].items() if v), flush=True)
             # Written after each notebook, so a long run can be read while it goes on.
