@@ -98,7 +98,8 @@ def error_text(cell, reply):
     """The cell's error output and stderr (dotnet-interactive writes compiler diagnostics to stderr and ends with a
     bare "Error: compilation error")."""
     parts = [f"{o.ename}: {o.evalue}".strip() for o in cell.outputs if o.output_type == "error"]
-    parts += [o.text.strip() for o in cell.outputs if o.output_type == "stream" and o.name == "stderr" and o.text.strip()]
+    parts += [o.text.strip() for o in cell.outputs
+              if o.output_type == "stream" and o.name == "stderr" and o.text.strip()]
     if not parts:
         content = (reply or {}).get("content", {})
         parts.append(f"{content.get('ename', 'error')}: {content.get('evalue', '')}".strip())
@@ -147,7 +148,8 @@ async def run_in_host(nb, kernel, cell_timeout, budget, folder):
     replies = {}
     client = Client(nb, kernel_name=kernel, timeout=cell_timeout, allow_errors=True, startup_timeout=180,
                     resources={"metadata": {"path": folder}},
-                    on_cell_executed=lambda cell, cell_index, execute_reply: replies.__setitem__(cell_index, execute_reply))
+                    on_cell_executed=lambda cell, cell_index, execute_reply:
+                    replies.__setitem__(cell_index, execute_reply))
     started = time.monotonic()
     asked = set()
     try:
@@ -171,8 +173,8 @@ async def run_in_host(nb, kernel, cell_timeout, budget, folder):
                     failed = any(o.output_type == "error" for o in cell.outputs) \
                         or (reply or {}).get("content", {}).get("status") == "error"
                     text = error_text(cell, reply) if failed else ""
-                    results[index].update(status="error" if failed else "ok", error=first_error_line(text) if failed else "",
-                                          error_text=text[:2000],
+                    results[index].update(status="error" if failed else "ok",
+                                          error=first_error_line(text) if failed else "", error_text=text[:2000],
                                           output=first_output_line(cell))
                     results[index]["input"] = bool(reply) and reply["parent_header"].get("msg_id") in asked
             finally:
@@ -354,7 +356,8 @@ def main():
         for path in paths:
             result = compare(path, kernels, args.cell_timeout, args.budget, work)
             report["notebooks"] = sorted(report["notebooks"] + [result], key=lambda nb: nb["notebook"])
-            print(f"{result['notebook']}: " + ", ".join(f"{k} {v}" for k, v in result["counts"].items() if v), flush=True)
+            counts = ", ".join(f"{k} {v}" for k, v in result["counts"].items() if v)
+            print(f"{result['notebook']}: {counts}", flush=True)
             # Written after each notebook, so a long run can be read while it goes on.
             write(report, out)
     finally:
