@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The extension's views rendered offline by headless Chromium with every host unreachable, four ways:
 #  1. executed by `nnb run --output-dir`, converted to HTML by Debian's nbconvert beside the executed copy (its first
-#     chart output loads the output folder's one shared plotly-2.28.0.min.js);
+#     chart output loads the output folder's one shared plotly-2.28.0.min.js: through require.js, which Debian's
+#     nbconvert page loads, and without it, as the page of a pip-installed nbconvert is offline);
 #  2. the `nnb run --html` site page (plotly.js from the site's one shared file);
 #  3. executed live through the kernel by nbconvert --execute (the session's first chart brings plotly.js, packed);
 #  4. executed by `nnb run --in-place` (no output folder: the copy carries plotly.js packed) and converted elsewhere.
 # Each page must draw every chart (Plotly marks a drawn chart's div js-plotly-plot); each notebook must carry one
-# plotly.js loader. The page of way 1 moved away from the shared file must say in every chart that plotly.js was not
+# plotly.js loader. The pages of way 1 moved away from the shared file must say in every chart that plotly.js was not
 # found. Screenshots are kept for a person to look at. Usage: check_offline_render.sh OUT_DIR (needs a Release build).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +16,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)   # Chromium needs an absolute file:// URL
 nb="$repo/tests/NotebookNN.Interactive.Tests/notebooks/extension-views.ipynb"
 nnb="$repo/src/NotebookNN.Kernel/bin/Release/net10.0/nnb.dll"
-count() { grep -o "$1" "$2" | wc -l || true; }  # occurrences of pattern $1 in file $2 (0 is no failure)
+. "$repo/tests/render/offline_chromium.sh"
 [ -f "$nnb" ] || { echo "render check: build nnb first (dotnet build src/NotebookNN.Kernel -c Release)" >&2; exit 2; }
 
 dotnet "$nnb" run "$nb" --output-dir "$out" --html "$out/site" >"$out/nnb-run.log" 2>&1 || { cat "$out/nnb-run.log"; exit 1; }
@@ -31,23 +32,21 @@ cp "$nb" "$out/in-place/"
 dotnet "$nnb" run "$out/in-place/extension-views.ipynb" --in-place >"$out/nnb-run-in-place.log" 2>&1 || { cat "$out/nnb-run-in-place.log"; exit 1; }
 /usr/bin/python3 -m nbconvert --to html --output-dir "$out/in-place/html" "$out/in-place/extension-views.ipynb" >>"$out/nbconvert.log" 2>&1 \
   || { cat "$out/nbconvert.log"; exit 1; }
-# The page of the output folder's copy, away from the shared file.
+# Debian's nbconvert page loads require.js from /usr/share/javascript, so the copy's loader takes require.js's way; a
+# pip-installed nbconvert names a CDN, unreachable offline, so the same page without require.js takes the plain way.
+grep -q '<script src="[^"]*require[^"]*\.js"></script>' "$out/extension-views.html" \
+  || { echo "render check: nbconvert's page no longer loads require.js; the loader's require.js way is untested" >&2; exit 1; }
+sed 's|<script src="[^"]*require[^"]*\.js"></script>||' "$out/extension-views.html" >"$out/extension-views-no-requirejs.html"
+# Both pages of the output folder's copy, away from the shared file.
 mkdir -p "$out/alone"
-cp "$out/extension-views.html" "$out/alone/"
+cp "$out/extension-views.html" "$out/extension-views-no-requirejs.html" "$out/alone/"
 dotnet "$nnb" install --prefix "$prefix" --name notebooknn-render >/dev/null
 mkdir -p "$out/live"
 JUPYTER_PATH="$prefix/share/jupyter" /usr/bin/python3 -m nbconvert --to html --execute \
   --ExecutePreprocessor.kernel_name=notebooknn-render --ExecutePreprocessor.timeout=600 \
   --output-dir "$out/live" "$nb" >"$out/nbconvert-live.log" 2>&1 || { cat "$out/nbconvert-live.log"; exit 1; }
 
-# Every host unreachable: names resolve nowhere and any proxyable request goes to a closed port.
-chrome_flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-  --disable-component-update --disable-sync --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE localhost"
-  --proxy-server=127.0.0.1:9 --user-data-dir="$(mktemp -d)" --virtual-time-budget=20000 --window-size=1280,4000
-  --allow-file-access-from-files)
-
-# One chart per output that carries Plotly's JSON MIME type.
-charts=$(/usr/bin/python3 -c 'import json,sys; nb=json.load(open(sys.argv[1])); print(sum("application/vnd.plotly.v1+json" in o.get("data",{}) for c in nb["cells"] for o in c.get("outputs",[])))' "$out/extension-views.ipynb")
+charts=$(notebook_charts "$out/extension-views.ipynb")
 [ "$charts" -gt 0 ] || { echo "render check: no chart output in $out/extension-views.ipynb" >&2; exit 1; }
 shared="$out/plotly-2.28.0.min.js"
 for copy in "$out/extension-views.ipynb" "$out/in-place/extension-views.ipynb"; do
@@ -68,7 +67,7 @@ render() {  # name, html file: dumps the DOM, counts drawn charts, takes a scree
   chromium "${chrome_flags[@]}" --dump-dom "file://$html" >"$out/$name-dom.html" 2>>"$out/chromium.log"
   chromium "${chrome_flags[@]}" --screenshot="$out/$name.png" "file://$html" >>"$out/chromium.log" 2>&1
   local drawn size
-  drawn=$(count 'class="[^"]*js-plotly-plot' "$out/$name-dom.html")
+  drawn=$(drawn_charts "$out/$name-dom.html")
   size=$(stat -c %s "$html")
   echo "render check: $name: $drawn of $charts chart(s) drawn offline (page $size bytes); screenshot $out/$name.png"
   [ "$drawn" -eq "$charts" ] || { echo "render check: $name: charts did not draw offline" >&2; failed=1; }
@@ -78,15 +77,19 @@ render() {  # name, html file: dumps the DOM, counts drawn charts, takes a scree
 live_loaders=$(count 'data-nnb-plotly-loader' "$out/live/extension-views.html")
 [ "$live_loaders" -eq 1 ] || { echo "render check: the live session's page carries $live_loaders plotly.js loaders, expected 1" >&2; failed=1; }
 render nbconvert "$out/extension-views.html"
+render nbconvert-no-requirejs "$out/extension-views-no-requirejs.html"
 render site "$out/site/extension-views.html"
 render live "$out/live/extension-views.html"
 render in-place "$out/in-place/html/extension-views.html"
 [ -f "$out/site/plotly-2.28.0.min.js" ] || { echo "render check: the site lacks its shared plotly.js" >&2; failed=1; }
 
-# Without the shared file every chart says so (PlotlyHtml.FileNotFoundMessage) instead of staying blank.
-chromium "${chrome_flags[@]}" --dump-dom "file://$out/alone/extension-views.html" >"$out/alone-dom.html" 2>>"$out/chromium.log"
-told=$(count 'plotly.js was not found beside this notebook' "$out/alone-dom.html")
-drawn=$(count 'class="[^"]*js-plotly-plot' "$out/alone-dom.html")
-echo "render check: alone: $told of $charts chart(s) say plotly.js was not found, $drawn drawn"
-[ "$told" -eq "$charts" ] && [ "$drawn" -eq 0 ] || { echo "render check: alone: the charts do not say that plotly.js is missing" >&2; failed=1; }
+# Without the shared file every chart says so (PlotlyHtml.FileNotFoundMessage, the text of its div) instead of staying
+# blank.
+for page in extension-views extension-views-no-requirejs; do
+  chromium "${chrome_flags[@]}" --dump-dom "file://$out/alone/$page.html" >"$out/alone-$page-dom.html" 2>>"$out/chromium.log"
+  told=$(count '">plotly.js was not found beside this notebook' "$out/alone-$page-dom.html")
+  drawn=$(drawn_charts "$out/alone-$page-dom.html")
+  echo "render check: $page.html without the shared file: $told of $charts chart(s) say plotly.js was not found, $drawn drawn"
+  [ "$told" -eq "$charts" ] && [ "$drawn" -eq 0 ] || { echo "render check: $page.html: the charts do not say that plotly.js is missing" >&2; failed=1; }
+done
 exit $failed

@@ -148,6 +148,8 @@ public static class PlotlyHtml
         return "<script type=\"text/javascript\" " + LoaderAttribute + "=\"" + PlotlyJsVersion + "\">(function() {\n" +
                "  if (window.Plotly || window.nnbPlotlyLoading) return;\n" +
                "  if (typeof DecompressionStream === 'undefined') { window.nnbPlotlyError = " + JsString(NoDecompressionMessage) + "; return; }\n" +
+               // A file loader that failed earlier on the page (an opened executed copy) no longer speaks for the charts.
+               "  window.nnbPlotlyError = undefined;\n" +
                "  var packed = atob('" + base64 + "');\n" +
                "  var bytes = new Uint8Array(packed.length);\n" +
                "  for (var i = 0; i < packed.length; i++) bytes[i] = packed.charCodeAt(i);\n" +
@@ -167,6 +169,8 @@ public static class PlotlyHtml
         "  var missing = function() {\n" +
         "    if (window.Plotly) return;\n" +
         "    console.error('plotly.js: could not load ' + url);\n" +
+        // A live kernel's first chart, carrying the packed library, may still bring it.
+        "    window.nnbPlotlyLoading = false;\n" +
         "    window.nnbPlotlyError = " + JsString(FileNotFoundMessage) + ";\n" +
         "  };\n" +
         "  window.nnbPlotlyLoading = true;\n" +

@@ -26,7 +26,9 @@ const [url, screenshot, expected] = [process.argv[2], process.argv[3], Number(pr
       plotlyRequests: requests,
       errors: await page.evaluate(() => window.nnbPlotlyError || null),
     };
-    await page.screenshot({ path: screenshot, fullPage: true });
+    // Notebook 6 scrolls inside its own panel: bring the first chart into the screenshot.
+    await page.evaluate(() => { const chart = document.querySelector('.output_area .js-plotly-plot'); if (chart) chart.scrollIntoView(); });
+    await page.screenshot({ path: screenshot });
     console.log(JSON.stringify(seen, null, 1));
     const ok = seen.charts === expected;
     console.log(ok ? `notebook 6 charts: ${seen.charts} of ${expected} drawn` : `FAILED: notebook 6 charts: ${seen.charts} of ${expected} drawn`);
