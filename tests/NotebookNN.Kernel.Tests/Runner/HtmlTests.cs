@@ -66,17 +66,20 @@ public class HtmlTests
     [Fact]
     public void Copies_of_plotly_js_carried_by_chart_outputs_are_replaced_by_the_one_copy_of_the_page()
     {
-        // An older output style (the library inline) and today's loader: the page keeps neither.
+        // An older output style (the library inline) and today's loaders (packed, or of an output folder's shared
+        // file): the page keeps none.
         var inline = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
                      PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
         string Chart(string id, string library) => $"<div id=\"{id}\"></div>{library}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
 
         var page = NotebookHtml.RenderPage(
-            WithOutputs(Html(Chart("a", inline)), Html(Chart("b", inline)), Html(Chart("c", PlotlyHtml.LoaderHtml))), "charts", null);
+            WithOutputs(Html(Chart("a", inline)), Html(Chart("b", inline)), Html(Chart("c", PlotlyHtml.LoaderHtml)),
+                Html(Chart("d", PlotlyHtml.FileLoaderHtml))), "charts", null);
 
         Assert.Equal(1, Count(page, "* plotly.js v"));
         Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, page);
-        Assert.Equal(3, Count(page, "window.Plotly.newPlot('"));
+        Assert.DoesNotContain(PlotlyHtml.PlotlyJsFileName, page);
+        Assert.Equal(4, Count(page, "window.Plotly.newPlot('"));
         Assert.Contains("<div id=\"b\"></div><script type=\"text/javascript\">window.Plotly.newPlot('b', [], {});</script>", page);
         Assert.True(page.Length < PlotlyJs.Script.Length + 10_000);
     }
