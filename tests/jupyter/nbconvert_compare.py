@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Runs notebooks twice, through Jupyter (`jupyter nbconvert --to notebook --execute` with the NotebookNN kernel)
-and through `nnb run`, and checks that both produce the same outputs, ignoring ids, timings and execution metadata.
+and through `nnb run`, and checks that both produce the same outputs, ignoring ids, timings, execution metadata and
+which plotly.js loader the first chart output carries (packed in a kernel session, the output folder's shared file
+in `nnb run`'s copy).
 
 Usage (from the repository root, with Debian's python):
   /usr/bin/python3 tests/jupyter/nbconvert_compare.py notebooks/a.ipynb notebooks/b.ipynb ...
@@ -38,7 +40,13 @@ VOLATILE = [
 ]
 
 
+# The plotly.js loader in a notebook's first chart output: the kernel session's carries plotly.js packed, while
+# `nnb run` into an output folder gives the executed copy a loader of the folder's shared plotly.js file.
+PLOTLY_LOADER = re.compile(r'<script type="text/javascript" data-nnb-plotly-loader="[^"]*">.*?</script>', re.S)
+
+
 def scrub(text):
+    text = PLOTLY_LOADER.sub("<plotly.js loader>", text)
     for pattern, replacement in VOLATILE:
         text = pattern.sub(replacement, text)
     return text

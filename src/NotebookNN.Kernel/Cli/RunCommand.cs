@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NotebookNN.Interactive.Plots;
 using NotebookNN.Kernel.Engine;
 using NotebookNN.Kernel.Html;
 using NotebookNN.Kernel.Notebooks;
@@ -41,12 +42,14 @@ public static class RunCommand
         };
         var outputDir = new Option<string?>("--output-dir", "-o")
         {
-            Description = "Write executed copies here (default: an executed/ folder beside each notebook).",
+            Description = "Write executed copies here (default: an executed/ folder beside each notebook). Copies with charts load plotly.js from one shared " +
+                          PlotlyHtml.PlotlyJsFileName + " written beside them: keep it with them.",
             HelpName = "DIR",
         };
         var inPlace = new Option<bool>("--in-place")
         {
-            Description = "Replace each notebook with its executed copy (atomic). A failed notebook is left untouched; its copy goes to executed/.",
+            Description = "Replace each notebook with its executed copy (atomic). A failed notebook is left untouched; its copy goes to executed/. " +
+                          "Nothing is written beside the notebooks: a copy with charts carries plotly.js itself (1.5 MB packed).",
         };
         var timeout = new Option<double>("--timeout")
         {

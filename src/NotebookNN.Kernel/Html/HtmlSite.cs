@@ -41,7 +41,7 @@ public static class HtmlSite
         }
         var library = Path.Combine(directory, PlotlyHtml.PlotlyJsFileName);
         if (anyCharts)
-            NotebookFile.WriteAtomically(library, PlotlyHtml.PlotlyJs);
+            PlotlyJs.WriteSharedFile(directory);
         else if (File.Exists(library))
             File.Delete(library);
         var index = Path.Combine(directory, IndexFileName);

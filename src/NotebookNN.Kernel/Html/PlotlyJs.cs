@@ -6,10 +6,22 @@ using NotebookNN.Extensibility;
 
 namespace NotebookNN.Kernel.Html;
 
+/// <summary>Which plotly.js loader an executed notebook's first chart output carries.</summary>
+public enum PlotlyLoader
+{
+    /// <summary>plotly.js itself, packed (about 1.5 MB, <see cref="PlotlyHtml.LoaderHtml"/>): the notebook draws
+    /// its charts on its own, wherever it is copied.</summary>
+    Packed,
+    /// <summary>A small loader of the shared file <see cref="PlotlyHtml.PlotlyJsFileName"/> beside the notebook
+    /// (<see cref="PlotlyHtml.FileLoaderHtml"/>), which the writer of the notebook puts there
+    /// (<see cref="PlotlyJs.WriteSharedFile"/>).</summary>
+    SharedFile,
+}
+
 /// <summary>
-/// Where plotly.js goes in what nnb writes: one loader per executed notebook (in its first chart output), one copy
-/// per HTML page or one shared file per HTML site. The library and its loader come from
-/// <see cref="PlotlyHtml"/>, the one place that loads plotly.js.
+/// Where plotly.js goes in what nnb writes: one loader per executed notebook (in its first chart output, packed or
+/// loading the one shared file of its output folder), one copy per HTML page or one shared file per HTML site. The
+/// library and its loaders come from <see cref="PlotlyHtml"/>, the one place that loads plotly.js.
 /// </summary>
 public static partial class PlotlyJs
 {
@@ -61,9 +73,17 @@ public static partial class PlotlyJs
     /// engine's own choice (one loader per process, and a worker process runs many notebooks) does not matter.
     /// Returns the number of chart outputs.
     /// </summary>
-    public static int KeepOneLoader(Notebook notebook)
+    /// <param name="loader">The loader to keep: the packed library, or the loader of the shared file, which the
+    /// caller must write beside the notebook (<see cref="WriteSharedFile"/>).</param>
+    public static int KeepOneLoader(Notebook notebook, PlotlyLoader loader = PlotlyLoader.Packed)
     {
         ArgumentNullException.ThrowIfNull(notebook);
+        var loaderHtml = loader switch
+        {
+            PlotlyLoader.Packed => PlotlyHtml.LoaderHtml,
+            PlotlyLoader.SharedFile => PlotlyHtml.FileLoaderHtml,
+            _ => throw new ArgumentOutOfRangeException(nameof(loader), loader, "Choose PlotlyLoader.Packed or PlotlyLoader.SharedFile."),
+        };
         var charts = 0;
         foreach (var cell in notebook.Cells)
         {
@@ -77,7 +97,7 @@ public static partial class PlotlyJs
                 };
                 if (data is null || !data.TryGetValue("text/html", out var html) || !IsNeededBy(html)) continue;
                 var stripped = RemoveEmbeddedCopies(html);
-                data["text/html"] = charts++ == 0 ? WithLoader(stripped) : stripped;
+                data["text/html"] = charts++ == 0 ? WithLoader(stripped, loaderHtml) : stripped;
             }
         }
         return charts;
@@ -85,11 +105,35 @@ public static partial class PlotlyJs
 
     /// <summary>The chart with the loader where <see cref="PlotlyHtml.ChartHtml"/> puts it (before the drawing script),
     /// so the first chart of an executed copy reads the same as the kernel's; other chart HTML gets it in front.</summary>
-    private static string WithLoader(string chart)
+    private static string WithLoader(string chart, string loader)
     {
         var drawing = chart.IndexOf("<script type=\"text/javascript\" " + PlotlyHtml.ChartAttribute, StringComparison.Ordinal);
-        return drawing < 0 ? PlotlyHtml.LoaderHtml + chart : chart.Insert(drawing, PlotlyHtml.LoaderHtml);
+        return drawing < 0 ? loader + chart : chart.Insert(drawing, loader);
     }
+
+    /// <summary>
+    /// Makes <paramref name="directory"/> hold the shared <see cref="PlotlyHtml.PlotlyJsFileName"/> (created when
+    /// missing) and returns its path. A file that already holds plotly.js is left alone; otherwise it is written
+    /// through a uniquely named temporary file and a rename, so notebooks finishing at once in several worker
+    /// processes or shards, writing the same bytes, never leave a half-written file for a reader.
+    /// </summary>
+    public static string WriteSharedFile(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var path = Path.Combine(Path.GetFullPath(directory), PlotlyHtml.PlotlyJsFileName);
+        if (!HoldsPlotlyJs(path))
+            NotebookFile.WriteAtomically(path, PlotlyHtml.PlotlyJs);
+        return path;
+    }
+
+    private static bool HoldsPlotlyJs(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists || file.Length != LibraryBytes.Value.Length) return false;
+        return File.ReadAllBytes(path).AsSpan().SequenceEqual(LibraryBytes.Value);
+    }
+
+    private static readonly Lazy<byte[]> LibraryBytes = new(() => System.Text.Encoding.UTF8.GetBytes(PlotlyHtml.PlotlyJs));
 
     /// <summary>The start of plotly.min.js's licence comment, e.g. <c>* plotly.js v2.28.0</c>.</summary>
     private const string LibraryHeader = "* plotly.js v";

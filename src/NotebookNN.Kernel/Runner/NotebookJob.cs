@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NotebookNN.Kernel.Engine;
+using NotebookNN.Kernel.Html;
 using NotebookNN.Kernel.Notebooks;
 
 namespace NotebookNN.Kernel.Runner;
@@ -81,6 +82,7 @@ public static class NotebookJobs
         var target = result.Status == NotebookRunStatus.Passed ? job.OutputPath : job.FailureOutputPath;
         try
         {
+            PlacePlotlyJs(result.Executed, job, target);
             NotebookFile.Save(result.Executed, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -90,5 +92,19 @@ public static class NotebookJobs
         }
         var message = result.Failure is null ? null : $"cell {result.Failure.CellIndex}: {result.Failure.Error.EName}: {result.Failure.Error.EValue}";
         return new NotebookJobResult(job, result.Status, result.CellsRun, result.CodeCells, result.Elapsed, target, result.Failure, message);
+    }
+
+    /// <summary>
+    /// An executed copy written into an output folder (executed/ or --output-dir) loads plotly.js from the one shared
+    /// <see cref="Interactive.Plots.PlotlyHtml.PlotlyJsFileName"/> written beside it first, instead of carrying 1.5 MB
+    /// itself. A copy that replaces its source (--in-place) keeps the packed library the runner gave it, so nnb
+    /// writes nothing else among the user's notebooks and the notebook still draws offline on its own.
+    /// </summary>
+    private static void PlacePlotlyJs(Notebook executed, NotebookJob job, string target)
+    {
+        var full = Path.GetFullPath(target);
+        if (string.Equals(full, Path.GetFullPath(job.InputPath), StringComparison.Ordinal)) return;
+        if (PlotlyJs.KeepOneLoader(executed, PlotlyLoader.SharedFile) == 0) return;
+        PlotlyJs.WriteSharedFile(Path.GetDirectoryName(full)!);
     }
 }

@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using NotebookNN.Interactive.Plots;
 using NotebookNN.Kernel.Engine;
 using NotebookNN.Kernel.Html;
+using NotebookNN.Kernel.Cli;
 using NotebookNN.Kernel.Notebooks;
+using NotebookNN.Kernel.Runner;
 
 namespace NotebookNN.Kernel.Tests.Runner;
 
@@ -64,17 +66,20 @@ public class HtmlTests
     [Fact]
     public void Copies_of_plotly_js_carried_by_chart_outputs_are_replaced_by_the_one_copy_of_the_page()
     {
-        // An older output style (the library inline) and today's loader: the page keeps neither.
+        // An older output style (the library inline) and today's loaders (packed, or of an output folder's shared
+        // file): the page keeps none.
         var inline = "<script type=\"text/javascript\">if (typeof window.Plotly === 'undefined') { (function(define, module, exports) {\n" +
                      PlotlyJs.Script + "\n}).call(window, undefined, undefined, undefined); }</script>";
         string Chart(string id, string library) => $"<div id=\"{id}\"></div>{library}<script type=\"text/javascript\">window.Plotly.newPlot('{id}', [], {{}});</script>";
 
         var page = NotebookHtml.RenderPage(
-            WithOutputs(Html(Chart("a", inline)), Html(Chart("b", inline)), Html(Chart("c", PlotlyHtml.LoaderHtml))), "charts", null);
+            WithOutputs(Html(Chart("a", inline)), Html(Chart("b", inline)), Html(Chart("c", PlotlyHtml.LoaderHtml)),
+                Html(Chart("d", PlotlyHtml.FileLoaderHtml))), "charts", null);
 
         Assert.Equal(1, Count(page, "* plotly.js v"));
         Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, page);
-        Assert.Equal(3, Count(page, "window.Plotly.newPlot('"));
+        Assert.DoesNotContain(PlotlyHtml.PlotlyJsFileName, page);
+        Assert.Equal(4, Count(page, "window.Plotly.newPlot('"));
         Assert.Contains("<div id=\"b\"></div><script type=\"text/javascript\">window.Plotly.newPlot('b', [], {});</script>", page);
         Assert.True(page.Length < PlotlyJs.Script.Length + 10_000);
     }
@@ -123,12 +128,6 @@ public class HtmlTests
 
         var charts = PlotlyJs.KeepOneLoader(notebook);
 
-        string HtmlOf(NotebookOutput output) => output switch
-        {
-            DisplayDataNotebookOutput d => d.Data["text/html"],
-            ExecuteResultNotebookOutput r => r.Data["text/html"],
-            _ => "",
-        };
         Assert.Equal(3, charts);
         Assert.Equal("<b>not a chart</b>", HtmlOf(text.Outputs[0]));
         // Where the kernel's own first chart has it, so `nnb run` and a kernel session save the same output.
@@ -141,6 +140,122 @@ public class HtmlTests
         // Running it again changes nothing: still one loader.
         PlotlyJs.KeepOneLoader(notebook);
         Assert.Equal(1, notebook.Cells.SelectMany(c => c.Outputs).Sum(o => Count(HtmlOf(o), PlotlyHtml.LoaderAttribute)));
+    }
+
+    [Fact]
+    public void The_shared_file_loader_replaces_the_packed_one_and_back_leaving_one_loader()
+    {
+        var withLoader = PlotlyHtml.ChartHtml("{\"data\":[],\"layout\":{}}", includeLoader: true);
+        var notebook = WithOutputs(Html("<b>not a chart</b>"), Html(withLoader), Html(withLoader));
+        var outputs = notebook.Cells[1].Outputs;
+
+        Assert.Equal(2, PlotlyJs.KeepOneLoader(notebook, PlotlyLoader.SharedFile));
+
+        Assert.Equal("<b>not a chart</b>", HtmlOf(outputs[0]));
+        Assert.Contains(PlotlyHtml.FileLoaderHtml, HtmlOf(outputs[1]));
+        Assert.DoesNotContain("atob('", HtmlOf(outputs[1]));
+        Assert.DoesNotContain(PlotlyHtml.LoaderAttribute, HtmlOf(outputs[2]));
+        Assert.True(HtmlOf(outputs[1]).Length < 5_000, $"the first chart with the file loader is {HtmlOf(outputs[1]).Length} characters");
+        // The loader names the file and says what to do when it is missing, and loads it under require.js too.
+        Assert.Contains($"new URL(\"{PlotlyHtml.PlotlyJsFileName}\", document.baseURI)", PlotlyHtml.FileLoaderHtml);
+        Assert.Contains("window.require.config({paths: paths})", PlotlyHtml.FileLoaderHtml);
+        Assert.Contains(System.Text.Json.JsonSerializer.Serialize(PlotlyHtml.FileNotFoundMessage), PlotlyHtml.FileLoaderHtml);
+
+        PlotlyJs.KeepOneLoader(notebook, PlotlyLoader.Packed);
+        Assert.Contains(PlotlyHtml.LoaderHtml, HtmlOf(outputs[1]));
+        Assert.DoesNotContain(PlotlyHtml.FileLoaderHtml, HtmlOf(outputs[1]));
+        Assert.Equal(1, outputs.Sum(o => Count(HtmlOf(o), PlotlyHtml.LoaderAttribute)));
+    }
+
+    [Fact]
+    public void Writers_of_the_shared_file_at_once_leave_one_whole_copy_and_no_temporary_files()
+    {
+        var folder = Tests.Notebooks.TestFiles.NewScratchFolder();
+
+        Parallel.For(0, 8, _ => PlotlyJs.WriteSharedFile(folder));
+
+        Assert.Equal([PlotlyHtml.PlotlyJsFileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Equal(PlotlyHtml.PlotlyJs, File.ReadAllText(Path.Combine(folder, PlotlyHtml.PlotlyJsFileName)));
+    }
+
+    [Fact]
+    public void A_shared_file_that_is_not_plotly_js_is_replaced_and_a_right_one_is_left_alone()
+    {
+        var folder = Tests.Notebooks.TestFiles.NewScratchFolder();
+        var path = Path.Combine(folder, PlotlyHtml.PlotlyJsFileName);
+        File.WriteAllText(path, PlotlyHtml.PlotlyJs[..1000]);   // cut short, e.g. by a full disk
+
+        Assert.Equal(path, PlotlyJs.WriteSharedFile(folder));
+        Assert.Equal(PlotlyHtml.PlotlyJs, File.ReadAllText(path));
+        var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, written);
+
+        PlotlyJs.WriteSharedFile(folder);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+    }
+
+    private static string ChartNotebook(string folder, string name, int charts)
+    {
+        var notebook = new Notebook();
+        notebook.Cells.Add(new NotebookCell(CellKind.Code, "#r \"nuget: NotebookNN.Interactive\"\nConsole.WriteLine(\"ready\");"));
+        for (var i = 0; i < charts; i++)
+            notebook.Cells.Add(new NotebookCell(CellKind.Code, "NotebookNN.Interactive.Plots.Plots.Roc([0, 0.5, 1], [0, 0.9, 1], [1.9, 0.6, 0.1])"));
+        var path = Path.Combine(folder, name);
+        NotebookFile.Save(notebook, path);
+        return path;
+    }
+
+    private static int Loaders(Notebook executed) =>
+        executed.Cells.SelectMany(c => c.Outputs).Sum(o => Count(HtmlOf(o), PlotlyHtml.LoaderAttribute));
+
+    [Fact]
+    public async Task Executed_copies_in_an_output_folder_load_the_one_plotly_js_file_written_beside_them()
+    {
+        var sources = Tests.Notebooks.TestFiles.NewScratchFolder();
+        var output = Path.Combine(Tests.Notebooks.TestFiles.NewScratchFolder(), "executed");
+        string[] inputs = [ChartNotebook(sources, "a.ipynb", 2), ChartNotebook(sources, "b.ipynb", 1), ChartNotebook(sources, "c.ipynb", 0)];
+        var plan = RunCommand.Validate(new RunArguments(inputs, OutputDirectory: output));
+        var library = Path.Combine(output, PlotlyHtml.PlotlyJsFileName);
+
+        var first = await NotebookJobs.RunAsync(plan.Jobs[0], FixtureRuns.NewEngine, plan.Options);
+        Assert.Equal(NotebookRunStatus.Passed, first.Status);
+        Assert.Equal(PlotlyHtml.PlotlyJs, File.ReadAllText(library));
+        var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(library, written);
+        foreach (var job in plan.Jobs.Skip(1))
+            Assert.Equal(NotebookRunStatus.Passed, (await NotebookJobs.RunAsync(job, FixtureRuns.NewEngine, plan.Options)).Status);
+
+        // One shared file, written once for the folder; each copy with charts carries one small file loader.
+        Assert.Equal(written, File.GetLastWriteTimeUtc(library));
+        Assert.Equal(["a.ipynb", "b.ipynb", "c.ipynb", PlotlyHtml.PlotlyJsFileName],
+            Directory.GetFiles(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var (name, charts) in new[] { ("a.ipynb", 2), ("b.ipynb", 1) })
+        {
+            var path = Path.Combine(output, name);
+            var executed = NotebookFile.Load(path);
+            var html = executed.Cells.SelectMany(c => c.Outputs).Select(HtmlOf).ToList();
+            Assert.Equal(charts, html.Count(h => h.Contains("window.Plotly.newPlot('nnb-plot-", StringComparison.Ordinal)));
+            Assert.Equal(1, Loaders(executed));
+            Assert.Equal(1, html.Sum(h => Count(h, PlotlyHtml.FileLoaderHtml)));
+            Assert.True(new FileInfo(path).Length < 40_000, $"{name} is {new FileInfo(path).Length} bytes");
+        }
+        Assert.Equal(0, Loaders(NotebookFile.Load(Path.Combine(output, "c.ipynb"))));
+    }
+
+    [Fact]
+    public async Task A_copy_that_replaces_its_notebook_carries_plotly_js_packed_and_nothing_is_written_beside_it()
+    {
+        var sources = Tests.Notebooks.TestFiles.NewScratchFolder();
+        var input = ChartNotebook(sources, "a.ipynb", 2);
+        var plan = RunCommand.Validate(new RunArguments([input], InPlace: true));
+
+        var result = await NotebookJobs.RunAsync(plan.Jobs.Single(), FixtureRuns.NewEngine, plan.Options);
+
+        Assert.Equal(NotebookRunStatus.Passed, result.Status);
+        Assert.Equal(["a.ipynb"], Directory.GetFiles(sources).Select(Path.GetFileName));
+        var executed = NotebookFile.Load(input);
+        Assert.Equal(1, Loaders(executed));
+        Assert.Equal(1, executed.Cells.SelectMany(c => c.Outputs).Sum(o => Count(HtmlOf(o), PlotlyHtml.LoaderHtml)));
     }
 
     [Fact]
@@ -160,6 +275,13 @@ public class HtmlTests
         Assert.Contains("1 of 2 passed", index);
         Assert.True(File.Exists(Path.Combine(folder, "sub-Q02-second.html")));
     }
+
+    private static string HtmlOf(NotebookOutput output) => output switch
+    {
+        DisplayDataNotebookOutput d => d.Data.GetValueOrDefault("text/html") ?? "",
+        ExecuteResultNotebookOutput r => r.Data.GetValueOrDefault("text/html") ?? "",
+        _ => "",
+    };
 
     private static int Count(string text, string part)
     {

@@ -74,6 +74,9 @@ public class WorkflowTests
         Assert.Equal(["executed-notebooks", "site"], uploads);
         Assert.Contains(Steps(workflow, "report"), s => (string?)s["with"]?["reporter"] == "java-junit" && (string?)s["with"]!["path"] == "durations/*.xml");
         Assert.Contains(Steps(workflow, "report"), s => Run(s).Contains("-- site executed --html site", StringComparison.Ordinal));
+        // The merged executed copies and the site are checked as a reader sees them offline, sizes included.
+        Assert.Contains(Steps(workflow, "report"), s => Run(s).Contains("tests/render/check_executed_folder.sh executed site", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(TestFiles.RepoRoot, "tests", "render", "check_executed_folder.sh")));
         Assert.Equal("always()", (string?)workflow["jobs"]!["report"]!["if"]);
     }
 }
