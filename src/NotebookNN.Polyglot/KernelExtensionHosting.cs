@@ -69,9 +69,16 @@ public sealed class KernelExtensionHosting : INotebookExtension
         host.OnPackagesReferenced(LoadAsync);
         // As dotnet-interactive's C# kernel does: its helpers with no using; `using Microsoft.DotNet.Interactive;`
         // (for Kernel.Root and friends) compiles because the assembly is referenced.
-        host.AddSessionDefaults([typeof(Kernel).Assembly.Location], ["static " + typeof(Kernel).FullName]);
+        var folder = Path.GetDirectoryName(typeof(Kernel).Assembly.Location)!;
+        var references = DefaultReferences.Select(name => Path.Combine(folder, name + ".dll")).Where(File.Exists).Prepend(typeof(Kernel).Assembly.Location);
+        host.AddSessionDefaults(references.ToList(), ["static " + typeof(Kernel).FullName]);
         host.OnCellRunning(StartCell);
     }
+
+    /// <summary>Assemblies dotnet-interactive's C# kernel compiles against without a #r, which notebooks use as if they
+    /// were part of .NET (JObject, Markdown, Roslyn, Rx), referenced from beside nnb.</summary>
+    private static readonly string[] DefaultReferences =
+        ["Newtonsoft.Json", "Markdig", "System.Reactive", "Microsoft.CodeAnalysis", "Microsoft.CodeAnalysis.CSharp"];
 
     /// <summary>Words whose use in a cell means it may reach for the .NET Interactive kernel (its context is made
     /// from then on; sessions that never use it pay nothing).</summary>
@@ -164,7 +171,11 @@ public sealed class KernelExtensionHosting : INotebookExtension
         foreach (var type in ExtensionTypes.In<IKernelExtension>(assembly))
         {
             var extension = (IKernelExtension)Activator.CreateInstance(type)!;
-            await extension.OnLoadAsync(SharedKernel).ConfigureAwait(true);
+            // Extensions reach for Kernel.Root (Microsoft.Data.Analysis sends its usings to the csharp kernel), which
+            // .NET Interactive gives them through the #r command's context: the cell gets one if it has none yet.
+            var kernel = SharedKernel;
+            using (KernelInvocationContext.Current is null ? CellInvocation.Start($"#r \"nuget: {package.Name}, {package.Version}\"", context, _csharp!) : null)
+                await extension.OnLoadAsync(kernel).ConfigureAwait(true);
             _kernelApiUsed = true;
             BridgeNewDirectives();
             context.WriteLine($"Loaded the .NET Interactive extension {type.FullName} from {package.Name} {package.Version}.");

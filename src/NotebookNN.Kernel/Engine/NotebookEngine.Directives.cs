@@ -67,9 +67,7 @@ public sealed partial class NotebookEngine
     {
         if (argument.Length == 0)
             return run.Fail(DirectiveError("#r needs a path: #r \"path/to/Library.dll\" or #r \"nuget: Name, Version\"."));
-        // Notebooks written on Windows say #r "..\\libs\\x.dll": a backslash is a separator there, never a name character.
-        var portable = Path.DirectorySeparatorChar == '/' ? argument.Replace('\\', '/') : argument;
-        var path = Path.GetFullPath(Path.Combine(_workingDirectory, portable));
+        var path = PathInNotebookFolder(argument);
         if (!File.Exists(path))
             return run.Fail(DirectiveError($"#r \"{argument}\": the file '{path}' does not exist (relative paths are resolved against {_workingDirectory})."));
         if (!AssemblyReferences.IsManagedAssembly(path))
@@ -221,12 +219,11 @@ public sealed partial class NotebookEngine
             if (!name.Split('.').All(SyntaxFacts.IsValidIdentifier))
                 throw new ArgumentException($"'{import}' is not a using directive's target: write a namespace (A.B) or 'static A.B.Type'.", nameof(usings));
         }
+        // Referenced for compiling only: an assembly loads when a cell first uses it, so unused defaults cost nothing.
+        AssemblyReferences.AddProbingPaths(assemblyPaths);
         foreach (var path in assemblyPaths)
-        {
-            var assembly = AssemblyReferences.Load(path);
-            if (_referencedAssemblyNames.Add(assembly.GetName().Name!))
-                _scriptOptions = _scriptOptions.AddReferences(AssemblyReferences.MetadataFor(assembly));
-        }
+            if (_referencedAssemblyNames.Add(System.Reflection.AssemblyName.GetAssemblyName(path).Name!))
+                _scriptOptions = _scriptOptions.AddReferences(AssemblyReferences.MetadataFor(path));
         _extensionImports.AddRange(usings);
     }
 

@@ -31,10 +31,17 @@ public sealed partial class NotebookEngine
         RegisterMagic(new MagicCommand("html", "Shows the rest of the cell as HTML instead of running it.",
             _ => throw new MagicCommandException("#!html applies to the rest of a cell: put it on its own line, followed by the HTML."))
             { Notes = "The lines after it are shown as HTML (text/html), as .NET Interactive's #!html cells." });
-        RegisterMagic(new MagicCommand("value", "Stores the rest of the cell, as text, in a string variable.",
+        RegisterMagic(new MagicCommand("value", "Stores the rest of the cell (or a file's, a URL's or a variable's text) in a string variable.",
             _ => throw new MagicCommandException("#!value applies to the rest of a cell: put #!value --name NAME on its own line, followed by the text."))
         {
-            Parameters = [new("name", "the variable to store the text in") { ValueName = "NAME" }],
+            Parameters =
+            [
+                new("name", "the variable to store the text in") { ValueName = "NAME" },
+                new("from-file", "take the text of this file (relative to the notebook's folder) instead of the cell's") { ValueName = "FILE" },
+                new("from-url", "take the text this URL returns instead of the cell's") { ValueName = "URL" },
+                new("from-value", "take another variable's value (@csharp:OTHER) instead of the cell's") { ValueName = "VALUE" },
+                new("mime-type", "also show the text as this MIME type (e.g. application/json, text/html)") { ValueName = "TYPE" },
+            ],
             Notes = "As .NET Interactive's value kernel; with one C# kernel the value is a C# string variable at once.",
         });
         RegisterMagic(new MagicCommand("import", "Runs the C# of another file in this session: .cs, .csx, or the C# cells of a .dib or .ipynb.",
@@ -85,7 +92,57 @@ public sealed partial class NotebookEngine
         if (args is null) return false;
         if (args.Help) return WriteUsage(command, run);
         if (VariableName(args.Value("name"), "--name", command, run) is not { } name) return false;
-        return await RunCodeAsync($"var {name} = {Literal(parser.TextAfter(item.Line))};", run).ConfigureAwait(true);
+        var cellText = parser.TextAfter(item.Line);
+        var sources = new[] { "from-file", "from-url", "from-value" }.Where(args.Has).ToList();
+        if (sources.Count > 1 || (sources.Count == 1 && cellText.Trim().Length > 0))
+            return run.Fail(MagicError(command, $"give the text one way: --{string.Join(", --", sources)}{(cellText.Trim().Length > 0 ? " or the cell's lines" : "")}, not several."));
+        string text;
+        try
+        {
+            text = sources.FirstOrDefault() switch
+            {
+                "from-file" => await File.ReadAllTextAsync(PathInNotebookFolder(args.Value("from-file")!)).ConfigureAwait(true),
+                "from-url" => await ValueHttp.Value.GetStringAsync(new Uri(args.Value("from-url")!)).ConfigureAwait(true),
+                "from-value" => await ValueTextAsync(args.Value("from-value")!, run).ConfigureAwait(true),
+                _ => cellText,
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HttpRequestException or UriFormatException or MagicCommandException or TaskCanceledException)
+        {
+            return run.Fail(MagicError(command, $"could not read the text: {e.Message}"));
+        }
+        if (!await RunCodeAsync($"var {name} = {Literal(text)};", run).ConfigureAwait(true)) return false;
+        if (args.Value("mime-type") is not { } mime) return true;
+        var bundle = MimeBundleBuilder.FromText(text);
+        bundle[mime] = text;
+        try
+        {
+            bundle.Validate();
+        }
+        catch (InvalidMimeBundleException e)
+        {
+            return run.Fail(MagicError(command, e.Message));
+        }
+        run.Channel.Write(new DisplayOutput(bundle, null));
+        return true;
+    }
+
+    private static readonly Lazy<HttpClient> ValueHttp = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(60) });
+
+    /// <summary>The text of <c>@csharp:NAME</c> (or a bare NAME): the variable's value as a string.</summary>
+    private async Task<string> ValueTextAsync(string reference, CellRun run)
+    {
+        var name = reference.StartsWith('@') && reference.IndexOf(':') is > 1 and var colon ? reference[(colon + 1)..] : reference;
+        if (!SyntaxFacts.IsValidIdentifier(name)) throw new MagicCommandException($"'{reference}' names no variable: write @csharp:NAME.");
+        return (await EvaluateAsync(name, run.Channel.CellNumber, CancellationToken.None).ConfigureAwait(true))?.ToString() ?? "";
+    }
+
+    /// <summary>A path a cell names, resolved against the notebook's folder; a Windows-style backslash is a separator
+    /// (notebooks written on Windows say ..\\libs\\x.dll), never a name character.</summary>
+    private string PathInNotebookFolder(string argument)
+    {
+        var portable = Path.DirectorySeparatorChar == '/' ? argument.Replace('\\', '/') : argument;
+        return Path.GetFullPath(Path.Combine(_workingDirectory, portable));
     }
 
     private int _importDepth;
@@ -97,9 +154,7 @@ public sealed partial class NotebookEngine
         var args = ParseBuiltIn(command, item, run);
         if (args is null) return false;
         if (args.Help) return WriteUsage(command, run);
-        var argument = args.Positionals[0];
-        var portable = Path.DirectorySeparatorChar == '/' ? argument.Replace('\\', '/') : argument;
-        var path = Path.GetFullPath(Path.Combine(_workingDirectory, portable));
+        var path = PathInNotebookFolder(args.Positionals[0]);
         if (!File.Exists(path))
             return run.Fail(MagicError(command, args.Error($"the file '{path}' does not exist (relative paths are resolved against {_workingDirectory}).").Message));
         if (_importDepth >= 8)

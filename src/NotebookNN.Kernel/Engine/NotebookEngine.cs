@@ -293,7 +293,8 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         Volatile.Write(ref _state, next);
         if (next.Exception is { } exception)
             return run.Fail(ErrorFormatting.RuntimeError(exception, CellOfSubmission));
-        if (next.ReturnValue is not { } value) return true;
+        // A display call's handle is not shown again as the result (dotnet-interactive does the same).
+        if (next.ReturnValue is not { } value || value is Microsoft.DotNet.Interactive.Formatting.DisplayedValue) return true;
         try
         {
             run.Channel.Write(new ExecuteResultOutput(MimeBundleBuilder.Build(value)));

@@ -122,4 +122,54 @@ public sealed class DotNetInteractiveApiTests(EngineFixture fixture) : IClassFix
         Assert.Contains("\"type\":\"scatter\"", chart["application/vnd.plotly.v1+json"]);
         Assert.StartsWith("Plotly chart (1 trace)", chart["text/plain"]);
     }
+
+    [Fact]
+    public async Task Display_returns_the_formatting_packages_displayed_value_whose_update_replaces_the_output()
+    {
+        var sink = await _engine.RunOkAsync("Microsoft.DotNet.Interactive.Formatting.DisplayedValue shownValue = display(1);\nshownValue.Update(2);");
+        var shown = Assert.IsType<DisplayOutput>(sink.Outputs[0]);
+        var update = Assert.IsType<DisplayUpdateOutput>(sink.Outputs[1]);
+        Assert.Equal("1", shown.Data["text/plain"]);
+        Assert.Equal("2", update.Data["text/plain"]);
+        Assert.Equal(shown.DisplayId, update.DisplayId);
+        Assert.Equal(2, sink.Outputs.Count); // the handle is not shown again as the cell's result
+    }
+
+    [Fact]
+    public async Task The_assemblies_dotnet_interactive_references_by_default_need_no_reference()
+    {
+        var sink = await _engine.RunOkAsync("using Newtonsoft.Json.Linq;\n$\"{JObject.Parse(\"{\\\"x\\\": 4}\")[\"x\"]} {Markdig.Markdown.ToHtml(\"*a*\").Trim()}\"");
+        Assert.Equal("4 <p><em>a</em></p>", sink.Result.Data["text/plain"]);
+    }
+
+    [Fact]
+    public async Task A_value_cell_takes_its_text_from_a_file_or_a_variable_and_shows_it_as_a_mime_type()
+    {
+        var folder = Directory.CreateTempSubdirectory("nnb-value-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "data.json"), "{\"a\": [1, 2]}");
+        using var engine = new NotebookEngine(new EngineOptions { WorkingDirectory = folder });
+        var shown = await engine.RunOkAsync("#!value --name data --from-file data.json --mime-type application/json");
+        Assert.Equal("{\"a\": [1, 2]}", Assert.IsType<DisplayOutput>(Assert.Single(shown.Outputs)).Data["application/json"]);
+        await engine.RunOkAsync("#!value --name copied --from-value @csharp:data");
+        Assert.Equal("True", (await engine.RunOkAsync("copied == data && data.Length == 13")).Result.Data["text/plain"]);
+
+        var (result, sink) = await engine.RunAsync("#!value --name both --from-file data.json\nsome text");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Contains("give the text one way: --from-file or the cell's lines, not several.", sink.Error.EValue);
+        (result, sink) = await engine.RunAsync("#!value --name bad --mime-type application/json\nnot json");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Contains("application/json representation is not valid JSON", sink.Error.EValue);
+    }
+
+    [Fact]
+    public async Task A_packages_dotnet_interactive_extension_that_uses_kernel_root_loads()
+    {
+        using var engine = new NotebookEngine();
+        var loaded = await engine.RunOkAsync("#r \"nuget: Microsoft.Data.Analysis, 0.24.0\"");
+        Assert.Contains("Loaded the .NET Interactive extension Microsoft.Data.Analysis.Interactive.DataFrameKernelExtension", loaded.Stream("stdout"));
+        // The extension sent `using ...TabularData;` to the csharp kernel: it holds in later cells.
+        Assert.Equal("TabularDataResource", (await engine.RunOkAsync("typeof(TabularDataResource).Name")).Result.Data["text/plain"]);
+        var table = await engine.RunOkAsync("using Microsoft.Data.Analysis;\nnew DataFrame(new PrimitiveDataFrameColumn<int>(\"n\", new[] { 1, 2, 3 }))");
+        Assert.Contains("<th>n</th>", table.Result.Data["text/html"]);
+    }
 }

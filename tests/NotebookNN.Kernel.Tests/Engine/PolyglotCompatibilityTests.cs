@@ -96,7 +96,8 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
     [Fact]
     public async Task A_windows_style_relative_path_references_the_assembly()
     {
-        using var engine = new NotebookEngine();
+        // Its own working directory: the runner's tests change the process's current directory while they run.
+        using var engine = new NotebookEngine(new EngineOptions { WorkingDirectory = AppContext.BaseDirectory });
         var sink = await engine.RunOkAsync("#r \".\\NotebookNN.Kernel.Tests.dll\"\ntypeof(NotebookNN.Kernel.Tests.Engine.GreetingExtension).Name");
         Assert.Equal("GreetingExtension", sink.Result.Data["text/plain"]);
     }

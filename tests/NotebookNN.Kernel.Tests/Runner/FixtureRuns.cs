@@ -89,7 +89,7 @@ internal static partial class FixtureRuns
     [GeneratedRegex(@"\d+(\.\d+)?\s?(ms|µs|s|seconds|milliseconds)\b|\d\d:\d\d:\d\d\.\d+")]
     private static partial Regex Timing();
 
-    // Display ids and other generated hex ids (whole or cut short in a table cell), and GUIDs.
-    [GeneratedRegex(@"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{16,}")]
+    // Display ids and other generated hex ids, and GUIDs (whole, or cut short in a table cell).
+    [GeneratedRegex(@"\b[0-9a-f]{8}-[0-9a-f]{4}(-[0-9a-f]{1,4}){0,2}(-[0-9a-f]{0,12})?(?![0-9a-f])|\b[0-9a-f]{16,}")]
     private static partial Regex GeneratedId();
 }

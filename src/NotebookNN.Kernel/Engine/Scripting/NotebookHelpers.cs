@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.DotNet.Interactive.Formatting;
 
 namespace NotebookNN.Kernel.Engine.Scripting;
 
@@ -8,14 +9,24 @@ namespace NotebookNN.Kernel.Engine.Scripting;
 /// <summary>Functions every cell can call directly, e.g. <c>display(x)</c>.</summary>
 public static class NotebookHelpers
 {
-    /// <summary>Shows <paramref name="value"/> as a display output of the running cell and returns a handle whose
-    /// <see cref="DisplayHandle.Update"/> replaces that output later.</summary>
+    /// <summary>Shows <paramref name="value"/> as a display output of the running cell and returns the formatting
+    /// package's <see cref="DisplayedValue"/> (as .NET Interactive's <c>display</c> does), whose
+    /// <see cref="DisplayedValue.Update"/> replaces that output, from this cell or a later one.</summary>
     /// <param name="mimeTypes">Optional: only these MIME types (text/plain is always added).</param>
     /// <remarks>Generic so that a cell that also imports .NET Interactive's helpers (<c>using static
     /// Microsoft.DotNet.Interactive.Kernel;</c>, whose <c>display(object, ...)</c> has the same shape) still compiles:
     /// C# then prefers this one for a typed argument and that one for an <c>object</c>, and both show the value.</remarks>
     [SuppressMessage("Style", "IDE1006", Justification = "Lower-case name kept from .NET Interactive's display(...) so notebooks run unchanged.")]
-    public static DisplayHandle display<T>(T value, params string[] mimeTypes) => DisplayHandle.Show(value, mimeTypes);
+    public static DisplayedValue display<T>(T value, params string[] mimeTypes)
+    {
+        var channel = ConsoleRouting.Current
+            ?? throw new InvalidOperationException("display(...) can only be called while a notebook cell runs (or from code the cell started).");
+        var bundle = MimeBundleBuilder.Build(value, mimeTypes ?? []);
+        var shown = new DisplayedValue(value, bundle.Select(entry => new FormattedValue(entry.Key, entry.Value)).ToList());
+        // The output carries the DisplayedValue's own id, so its Update (routed by FormatterDisplayRouting) finds it.
+        channel.Write(new DisplayOutput(bundle, shown.DisplayId));
+        return shown;
+    }
 
     /// <summary>Clears the running cell's outputs so far, as IPython's <c>clear_output</c>; with
     /// <paramref name="wait"/> the front end clears only when the next output arrives (no flicker in loops).</summary>
@@ -28,7 +39,8 @@ public static class NotebookHelpers
     }
 }
 
-/// <summary>An output shown by <c>display(x)</c>, which later code (in this cell or a later one) can replace.</summary>
+/// <summary>An output that later code (in this cell or a later one) can replace: what live views (Trainer.Fit's
+/// progress) show through <see cref="NotebookNN.Extensibility.LiveOutput"/>.</summary>
 public sealed class DisplayHandle
 {
     private readonly CellOutputChannel _origin;
