@@ -112,7 +112,10 @@ public sealed partial class NotebookEngine
             return run.Fail(MagicError(command, $"could not read the text: {e.Message}"));
         }
         if (!await RunCodeAsync($"var {name} = {Literal(text)};", run).ConfigureAwait(true)) return false;
-        if (args.Value("mime-type") is not { } mime) return true;
+        var mime = args.Value("mime-type");
+        lock (_jsonValues)
+            if (mime == "application/json") _jsonValues.Add(name); else _jsonValues.Remove(name);
+        if (mime is null) return true;
         var bundle = MimeBundleBuilder.FromText(text);
         bundle[mime] = text;
         try
@@ -226,12 +229,28 @@ public sealed partial class NotebookEngine
         if (!SyntaxFacts.IsValidIdentifier(name)) throw args.Error($"'{name}' is not a variable name.");
         if (!VariableNames.Contains(name))
             throw args.Error($"there is no variable '{name}' (variables: {(VariableNames.Count == 0 ? "none" : string.Join(", ", VariableNames))}).");
-        if (args.Value("as") is { } alias && alias != name)
+        var target = args.Value("as") ?? name;
+        if (!SyntaxFacts.IsValidIdentifier(target)) throw args.Error($"--as needs a C# variable name, got '{target}'.");
+        var context = (MagicContext)invocation.Context;
+        bool json;
+        lock (_jsonValues) json = args.Value("from") == "value" && _jsonValues.Contains(name);
+        if (json)
         {
-            if (!SyntaxFacts.IsValidIdentifier(alias)) throw args.Error($"--as needs a C# variable name, got '{alias}'.");
-            await ((MagicContext)invocation.Context).RunCodeAsync($"var {alias} = {name};").ConfigureAwait(true);
+            // dotnet-interactive hands a value stored as application/json to C# as a JsonDocument. The text goes
+            // through a temporary first: a declaration cannot read the variable it shadows.
+            var text = "__nnbJsonText_" + target;
+            await context.RunCodeAsync($"var {text} = {name};").ConfigureAwait(true);
+            await context.RunCodeAsync($"var {target} = System.Text.Json.JsonDocument.Parse({text});").ConfigureAwait(true);
+        }
+        else if (target != name)
+        {
+            await context.RunCodeAsync($"var {target} = {name};").ConfigureAwait(true);
         }
     }
+
+    /// <summary>Variables #!value stored with --mime-type application/json: shared from the value kernel they become
+    /// JsonDocuments, as in dotnet-interactive.</summary>
+    private readonly HashSet<string> _jsonValues = new(StringComparer.Ordinal);
 
     private bool FailOtherKernel(string name, CellRun run)
     {

@@ -152,6 +152,10 @@ public sealed class DotNetInteractiveApiTests(EngineFixture fixture) : IClassFix
         Assert.Equal("{\"a\": [1, 2]}", Assert.IsType<DisplayOutput>(Assert.Single(shown.Outputs)).Data["application/json"]);
         await engine.RunOkAsync("#!value --name copied --from-value @csharp:data");
         Assert.Equal("True", (await engine.RunOkAsync("copied == data && data.Length == 13")).Result.Data["text/plain"]);
+        // Shared from the value kernel, JSON text becomes a JsonDocument, as in dotnet-interactive.
+
+        await engine.RunOkAsync("#!share --from value data");
+        Assert.Equal("2", (await engine.RunOkAsync("data.RootElement.GetProperty(\"a\").GetArrayLength()")).Result.Data["text/plain"]);
 
         var (result, sink) = await engine.RunAsync("#!value --name both --from-file data.json\nsome text");
         Assert.Equal(CellStatus.Error, result.Status);
