@@ -11,14 +11,6 @@ public sealed class DotNetInteractiveApiTests(EngineFixture fixture) : IClassFix
 {
     private readonly NotebookEngine _engine = fixture.Engine;
 
-    private static IEnumerable<string> Html(RecordingSink sink) =>
-        sink.Outputs.Select(o => o switch
-        {
-            DisplayOutput d => d.Data,
-            ExecuteResultOutput r => r.Data,
-            _ => null,
-        }).Where(data => data is not null && data.ContainsKey("text/html")).Select(data => data!["text/html"]);
-
     [Fact]
     public async Task The_kernel_helpers_work_without_a_using_as_in_dotnet_interactive()
     {
