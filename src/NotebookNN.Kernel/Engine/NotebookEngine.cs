@@ -72,6 +72,9 @@ public sealed partial class NotebookEngine : ICellExecutor, INotebookHost
         _scriptOptions = ScriptOptions.Default
             .WithLanguageVersion(CSharpLanguage.Version)
             .WithReferences(DefaultReferences())
+            // #load "examples/Helper.cs" is relative to the notebook's folder, as in .NET Interactive; Roslyn's
+            // default resolver has no base folder and finds no relative file at all.
+            .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(_workingDirectory))
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8)
             .WithOptimizationLevel(OptimizationLevel.Release)

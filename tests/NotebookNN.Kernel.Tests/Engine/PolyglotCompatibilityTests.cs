@@ -196,6 +196,29 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Load_reads_a_csharp_file_relative_to_the_notebook_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("nnb-load-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder.FullName, "examples"));
+            File.WriteAllText(Path.Combine(folder.FullName, "examples", "Greeter.cs"),
+                "public class Greeter { public string Hi() => \"hi from a loaded file\"; }");
+            using var engine = new NotebookEngine(new EngineOptions { WorkingDirectory = folder.FullName });
+            var sink = await engine.RunOkAsync("#load \"examples/Greeter.cs\"\nnew Greeter().Hi()");
+            Assert.Equal("hi from a loaded file", sink.Result.Data["text/plain"]);
+
+            var (missing, error) = await engine.RunAsync("#load \"examples/Missing.cs\"");
+            Assert.Equal(CellStatus.Error, missing.Status);
+            Assert.Contains("CS1504", error.Error.EValue);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Built_in_packages_are_read_from_a_published_deps_file_with_a_runtime_specific_target()
     {
         var folder = Directory.CreateTempSubdirectory("nnb-deps-");
