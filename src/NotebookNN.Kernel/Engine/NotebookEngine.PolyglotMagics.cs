@@ -103,7 +103,7 @@ public sealed partial class NotebookEngine
             {
                 "from-file" => await File.ReadAllTextAsync(PathInNotebookFolder(args.Value("from-file")!)).ConfigureAwait(true),
                 "from-url" => await ValueHttp.Value.GetStringAsync(new Uri(args.Value("from-url")!)).ConfigureAwait(true),
-                "from-value" => await ValueTextAsync(args.Value("from-value")!, run).ConfigureAwait(true),
+                "from-value" => await ValueTextAsync(VariableOf(args.Value("from-value")!, args), run).ConfigureAwait(true),
                 _ => cellText,
             };
         }
@@ -132,13 +132,9 @@ public sealed partial class NotebookEngine
 
     private static readonly Lazy<HttpClient> ValueHttp = new(() => new HttpClient { Timeout = TimeSpan.FromSeconds(60) });
 
-    /// <summary>The text of <c>@csharp:NAME</c> (or a bare NAME): the variable's value as a string.</summary>
-    private async Task<string> ValueTextAsync(string reference, CellRun run)
-    {
-        var name = reference.StartsWith('@') && reference.IndexOf(':') is > 1 and var colon ? reference[(colon + 1)..] : reference;
-        if (!SyntaxFacts.IsValidIdentifier(name)) throw new MagicCommandException($"'{reference}' names no variable: write @csharp:NAME.");
-        return (await EvaluateAsync(name, run.Channel.CellNumber, CancellationToken.None).ConfigureAwait(true))?.ToString() ?? "";
-    }
+    /// <summary>A variable's value as text.</summary>
+    private async Task<string> ValueTextAsync(string variable, CellRun run) =>
+        (await EvaluateAsync(variable, run.Channel.CellNumber, CancellationToken.None).ConfigureAwait(true))?.ToString() ?? "";
 
     /// <summary>A path a cell names, resolved against the notebook's folder; a Windows-style backslash is a separator
     /// (notebooks written on Windows say ..\\libs\\x.dll), never a name character.</summary>
@@ -214,10 +210,24 @@ public sealed partial class NotebookEngine
         var name = args.Value("name") is { } n && SyntaxFacts.IsValidIdentifier(n) ? n
             : throw args.Error($"--name needs a C# variable name, got '{args.Value("name")}'.");
         var value = args.Value("value") ?? throw args.Error("needs --value (text, or @csharp:OTHER for another variable).");
-        var source = value.StartsWith('@') && value.IndexOf(':') is > 1 and var colon ? value[(colon + 1)..] : null;
-        if (source is not null && !SyntaxFacts.IsValidIdentifier(source))
-            throw args.Error($"'{value}' names no variable: write @csharp:NAME.");
+        var source = value.StartsWith('@') ? VariableOf(value, args) : null;
         await ((MagicContext)invocation.Context).RunCodeAsync($"var {name} = {source ?? Literal(value)};").ConfigureAwait(true);
+    }
+
+    /// <summary>The C# variable a value reference names (<c>@csharp:NAME</c>, <c>@value:NAME</c>, or a bare NAME);
+    /// a reference to another kernel's value, which nnb cannot read, is an error that says so.</summary>
+    private static string VariableOf(string reference, MagicArguments args)
+    {
+        var colon = reference.StartsWith('@') ? reference.IndexOf(':') : -1;
+        var kernel = colon > 1 ? reference[1..colon] : null;
+        var name = colon > 1 ? reference[(colon + 1)..] : reference;
+        if (kernel is not null && kernel is not ("csharp" or "c#" or "C#" or "value"))
+            throw args.Error(OtherKernels.TryGetValue(kernel, out var language)
+                ? $"'{reference}' is a value of .NET Interactive's {language} kernel, which nnb does not have: every nnb variable is C# (write @csharp:NAME)."
+                : $"'{reference}' names a kernel nnb does not have ('{kernel}'): every nnb variable is C# (write @csharp:NAME).");
+        if (!SyntaxFacts.IsValidIdentifier(name))
+            throw args.Error($"'{reference}' names no variable: write @csharp:NAME.");
+        return name;
     }
 
     private async Task ShareAsync(MagicInvocation invocation)
@@ -227,6 +237,8 @@ public sealed partial class NotebookEngine
         if (args.Help) { invocation.Context.WriteLine(command.Usage); return; }
         var name = args.Positionals[0];
         if (!SyntaxFacts.IsValidIdentifier(name)) throw args.Error($"'{name}' is not a variable name.");
+        if (args.Value("from") is { } from && OtherKernels.TryGetValue(from, out var language))
+            throw args.Error($"'{name}' would come from .NET Interactive's {language} kernel, which nnb does not have: every nnb variable is C# already.");
         if (!VariableNames.Contains(name))
             throw args.Error($"there is no variable '{name}' (variables: {(VariableNames.Count == 0 ? "none" : string.Join(", ", VariableNames))}).");
         var target = args.Value("as") ?? name;

@@ -151,6 +151,17 @@ public sealed class PolyglotCompatibilityTests(EngineFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_value_from_another_kernel_is_refused_with_the_kernel_named()
+    {
+        var (result, sink) = await _engine.RunAsync("#!set --name maxNum --value @fsharp:maxNum");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Contains("'@fsharp:maxNum' is a value of .NET Interactive's F# kernel, which nnb does not have", sink.Error.EValue);
+        (result, sink) = await _engine.RunAsync("#!share --from pwsh list");
+        Assert.Equal(CellStatus.Error, result.Status);
+        Assert.Contains("'list' would come from .NET Interactive's PowerShell kernel, which nnb does not have", sink.Error.EValue);
+    }
+
+    [Fact]
     public async Task A_cell_for_another_kernel_fails_with_one_line_naming_it()
     {
         var (result, sink) = await _engine.RunAsync("#!fsharp\nlet x = 1");
