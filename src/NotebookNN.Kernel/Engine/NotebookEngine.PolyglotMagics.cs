@@ -39,7 +39,7 @@ public sealed partial class NotebookEngine
                 new("name", "the variable to store the text in") { ValueName = "NAME" },
                 new("from-file", "take the text of this file (relative to the notebook's folder) instead of the cell's") { ValueName = "FILE" },
                 new("from-url", "take the text this URL returns instead of the cell's") { ValueName = "URL" },
-                new("from-value", "take another variable's value (@csharp:OTHER) instead of the cell's") { ValueName = "VALUE" },
+                new("from-value", "take this value instead of the cell's: text, @csharp:OTHER for a variable's, @input:PROMPT to ask") { ValueName = "VALUE" },
                 new("mime-type", "also show the text as this MIME type (e.g. application/json, text/html)") { ValueName = "TYPE" },
             ],
             Notes = "As .NET Interactive's value kernel; with one C# kernel the value is a C# string variable at once.",
@@ -103,7 +103,10 @@ public sealed partial class NotebookEngine
             {
                 "from-file" => await File.ReadAllTextAsync(PathInNotebookFolder(args.Value("from-file")!)).ConfigureAwait(true),
                 "from-url" => await ValueHttp.Value.GetStringAsync(new Uri(args.Value("from-url")!)).ConfigureAwait(true),
-                "from-value" => await ValueTextAsync(VariableOf(args.Value("from-value")!, args), run).ConfigureAwait(true),
+                // As in dotnet-interactive, the value itself: text (also what @input: was answered), or @csharp:OTHER.
+                "from-value" => args.Value("from-value")! is var given && given.StartsWith('@')
+                    ? await ValueTextAsync(VariableOf(given, args), run).ConfigureAwait(true)
+                    : given,
                 _ => cellText,
             };
         }

@@ -97,6 +97,10 @@ public sealed class DotNetInteractiveApiTests(EngineFixture fixture) : IClassFix
         await engine.RunOkAsync("#!set --name favourite --value @input:\"Favourite number?\"");
         Assert.Equal("7", (await engine.RunOkAsync("favourite")).Result.Data["text/plain"]);
 
+        engine.InputProvider = (prompt, _) => prompt == "A date?" ? "2026-12-07" : null;
+        await engine.RunOkAsync("#!value --from-value @input:\"A date?\" --name typedDate");
+        Assert.Equal("2026-12-07", (await engine.RunOkAsync("typedDate")).Result.Data["text/plain"]);
+
         engine.InputProvider = null;
         var (result, sink) = await engine.RunAsync("#!set --name other --value @input:\"Another?\"");
         Assert.Equal(CellStatus.Error, result.Status);
