@@ -334,6 +334,7 @@ def main():
     if args.only:
         paths = [p for p in paths if os.path.basename(p) in set(args.only)]
     out = args.out or args.folder
+    os.makedirs(out, exist_ok=True)
     earlier = os.path.join(out, "REPORT.json")
     kept = []
     if (args.only or args.skip_done) and os.path.exists(earlier):
