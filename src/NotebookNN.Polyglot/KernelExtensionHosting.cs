@@ -182,33 +182,12 @@ public sealed class KernelExtensionHosting : INotebookExtension
         }
     }
 
-    /// <summary>Runs the C# cells of an extension script (<c>#!csharp</c> sections; other languages are skipped).</summary>
+    /// <summary>Runs the C# cells of an extension script through the engine's own <c>#!import</c>: its .dib reader,
+    /// with declarations, <c>#r</c> lines and magics kept in the session as if the cells ran in the notebook.</summary>
     private static async Task RunScriptAsync(string script, ReferencedPackage package, IMagicContext context)
     {
-        foreach (var code in CSharpCells(File.ReadAllText(script)))
-            await context.EvaluateAsync(code).ConfigureAwait(true);
+        await context.RunCodeAsync($"#!import \"{script}\"").ConfigureAwait(true);
         context.WriteLine($"Ran the .NET Interactive extension script {Path.GetFileName(script)} from {package.Name} {package.Version}.");
-    }
-
-    /// <summary>The C# cells of a .dib file: the text after each <c>#!csharp</c> (or <c>#!c#</c>) line up to the next
-    /// kernel line.</summary>
-    internal static IReadOnlyList<string> CSharpCells(string dib)
-    {
-        var cells = new List<string>();
-        List<string>? current = null;
-        foreach (var line in dib.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
-        {
-            var trimmed = line.Trim();
-            if (trimmed.StartsWith("#!", StringComparison.Ordinal) && !trimmed.Contains(' ', StringComparison.Ordinal))
-            {
-                if (current is { Count: > 0 } && string.Join('\n', current).Trim().Length > 0) cells.Add(string.Join('\n', current).Trim());
-                current = trimmed is "#!csharp" or "#!c#" or "#!C#" ? [] : null;
-                continue;
-            }
-            current?.Add(line);
-        }
-        if (current is { Count: > 0 } && string.Join('\n', current).Trim().Length > 0) cells.Add(string.Join('\n', current).Trim());
-        return cells;
     }
 
     /// <summary>Whether the assembly references NotebookNN's contract, read from its metadata without loading it.</summary>

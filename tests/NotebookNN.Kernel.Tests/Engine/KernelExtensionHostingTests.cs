@@ -48,9 +48,36 @@ public sealed class KernelExtensionHostingTests
     }
 
     [Fact]
-    public void Only_the_csharp_cells_of_an_extension_script_run()
+    public async Task The_csharp_cells_of_a_packages_extension_script_run_in_the_session()
     {
-        const string dib = "#!meta\n\n{\"kernelInfo\":{}}\n\n#!csharp\n\nvar a = 1;\n#!nn-seed 1\n\n#!fsharp\n\nlet b = 2\n\n#!csharp\n\nConsole.WriteLine(a);\n";
-        Assert.Equal(["var a = 1;\n#!nn-seed 1", "Console.WriteLine(a);"], KernelExtensionHosting.CSharpCells(dib));
+        // A real package in a local folder: its interactive-extensions/dotnet/extension.dib declares a variable in one
+        // C# cell, uses it in another, runs a magic, and has an F# cell nnb skips.
+        const string id = "NnbTest.DibExtension";
+        var version = "1.0.0-t" + DateTime.UtcNow.Ticks;
+        var packagesRoot = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                           ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var cached = Path.Combine(packagesRoot, id.ToLowerInvariant());
+        if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true); // earlier runs' versions
+        var feed = Directory.CreateTempSubdirectory("nnb-dib-feed-").FullName;
+        using (var package = System.IO.Compression.ZipFile.Open(Path.Combine(feed, $"{id}.{version}.nupkg"), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            void Add(string name, string text)
+            {
+                using var writer = new StreamWriter(package.CreateEntry(name).Open());
+                writer.Write(text);
+            }
+            Add(id + ".nuspec", $"<?xml version=\"1.0\"?><package xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"><metadata>"
+                                + $"<id>{id}</id><version>{version}</version><authors>nnb</authors><description>A test extension script.</description></metadata></package>");
+            Add("interactive-extensions/dotnet/extension.dib",
+                "#!meta\n\n{\"kernelInfo\":{}}\n\n#!csharp\n\nvar fromScript = 41;\n#!who\n\n#!fsharp\n\nlet b = 2\n\n#!csharp\n\nfromScript += 1;\n");
+        }
+        using var engine = new NotebookEngine();
+        var load = await engine.RunOkAsync($"#i \"nuget: {feed}\"\n#r \"nuget: {id}, {version}\"", TimeSpan.FromMinutes(4));
+        var stdout = load.Stream("stdout");
+        Assert.Contains("fromScript", stdout); // #!who ran inside the script
+        Assert.Contains("#!import: 1 cell(s) of extension.dib are for other kernels and were not run.", stdout);
+        Assert.EndsWith($"Ran the .NET Interactive extension script extension.dib from {id} {version}.\n", stdout);
+        Assert.Equal("42", (await engine.RunOkAsync("fromScript")).Result.Data["text/plain"]);
+        Directory.Delete(cached, recursive: true);
     }
 }
