@@ -222,7 +222,7 @@ public sealed partial class NotebookEngine
         // Referenced for compiling only: an assembly loads when a cell first uses it, so unused defaults cost nothing.
         AssemblyReferences.AddProbingPaths(assemblyPaths);
         foreach (var path in assemblyPaths)
-            if (_referencedAssemblyNames.Add(System.Reflection.AssemblyName.GetAssemblyName(path).Name!))
+            if (_referencedAssemblyNames.Add(AssemblyName.GetAssemblyName(path).Name!))
                 _scriptOptions = _scriptOptions.AddReferences(AssemblyReferences.MetadataFor(path));
         _extensionImports.AddRange(usings);
     }

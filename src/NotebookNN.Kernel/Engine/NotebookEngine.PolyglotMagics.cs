@@ -116,8 +116,7 @@ public sealed partial class NotebookEngine
         }
         if (!await RunCodeAsync($"var {name} = {Literal(text)};", run).ConfigureAwait(true)) return false;
         var mime = args.Value("mime-type");
-        lock (_jsonValues)
-            if (mime == "application/json") _jsonValues.Add(name); else _jsonValues.Remove(name);
+        if (mime == "application/json") _jsonValues.Add(name); else _jsonValues.Remove(name);
         if (mime is null) return true;
         var bundle = MimeBundleBuilder.FromText(text);
         bundle[mime] = text;
@@ -247,9 +246,7 @@ public sealed partial class NotebookEngine
         var target = args.Value("as") ?? name;
         if (!SyntaxFacts.IsValidIdentifier(target)) throw args.Error($"--as needs a C# variable name, got '{target}'.");
         var context = (MagicContext)invocation.Context;
-        bool json;
-        lock (_jsonValues) json = args.Value("from") == "value" && _jsonValues.Contains(name);
-        if (json)
+        if (args.Value("from") == "value" && _jsonValues.Contains(name))
         {
             // dotnet-interactive hands a value stored as application/json to C# as a JsonDocument. The text goes
             // through a temporary first: a declaration cannot read the variable it shadows.
@@ -264,7 +261,7 @@ public sealed partial class NotebookEngine
     }
 
     /// <summary>Variables #!value stored with --mime-type application/json: shared from the value kernel they become
-    /// JsonDocuments, as in dotnet-interactive.</summary>
+    /// JsonDocuments, as in dotnet-interactive. Only magics touch it, and they run one cell at a time.</summary>
     private readonly HashSet<string> _jsonValues = new(StringComparer.Ordinal);
 
     private bool FailOtherKernel(string name, CellRun run)
