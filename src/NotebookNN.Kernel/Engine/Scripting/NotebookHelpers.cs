@@ -19,8 +19,7 @@ public static class NotebookHelpers
     [SuppressMessage("Style", "IDE1006", Justification = "Lower-case name kept from .NET Interactive's display(...) so notebooks run unchanged.")]
     public static DisplayedValue display<T>(T value, params string[] mimeTypes)
     {
-        var channel = ConsoleRouting.Current
-            ?? throw new InvalidOperationException("display(...) can only be called while a notebook cell runs (or from code the cell started).");
+        var channel = RunningCell("display");
         var bundle = MimeBundleBuilder.Build(value, mimeTypes ?? []);
         var shown = new DisplayedValue(value, bundle.Select(entry => new FormattedValue(entry.Key, entry.Value)).ToList());
         // The output carries the DisplayedValue's own id, so its Update (routed by FormatterDisplayRouting) finds it.
@@ -33,10 +32,15 @@ public static class NotebookHelpers
     [SuppressMessage("Style", "IDE1006", Justification = "Named like IPython's clear_output, which notebook users know.")]
     public static void clear_output(bool wait = false)
     {
-        var channel = ConsoleRouting.Current
-            ?? throw new InvalidOperationException("clear_output(...) can only be called while a notebook cell runs (or from code the cell started).");
+        var channel = RunningCell("clear_output");
         channel.Write(new ClearOutput(wait));
     }
+
+    /// <summary>The output channel of the cell running on this flow; <paramref name="call"/> names the helper in the
+    /// error when none runs.</summary>
+    internal static CellOutputChannel RunningCell(string call) =>
+        ConsoleRouting.Current
+        ?? throw new InvalidOperationException($"{call}(...) can only be called while a notebook cell runs (or from code the cell started).");
 }
 
 /// <summary>An output that later code (in this cell or a later one) can replace: what live views (Trainer.Fit's
@@ -58,8 +62,7 @@ public sealed class DisplayHandle
 
     internal static DisplayHandle Show(object? value, string[]? mimeTypes)
     {
-        var channel = ConsoleRouting.Current
-            ?? throw new InvalidOperationException("display(...) can only be called while a notebook cell runs (or from code the cell started).");
+        var channel = NotebookHelpers.RunningCell("display");
         var types = mimeTypes ?? [];
         var handle = new DisplayHandle(channel, Guid.NewGuid().ToString("N"), types);
         channel.Write(new DisplayOutput(MimeBundleBuilder.Build(value, types), handle.DisplayId));
